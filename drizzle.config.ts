@@ -1,0 +1,7 @@
+import { defineConfig } from 'drizzle-kit'
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: ['./src/auth/tables.ts', './src/files/tables.ts', './src/jobs/tables.ts', './src/alignment/tables.ts'],
+  out: './migrations',
+})

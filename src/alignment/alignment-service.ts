@@ -1,0 +1,133 @@
+import type { AuthUser } from '../auth/index.js'
+import { createError } from '../errors/index.js'
+import type { FilesService } from '../files/index.js'
+import { PIPELINE_READY_TYPES } from '../files/index.js'
+import type { JobQueue, StepStore } from '../jobs/index.js'
+import type { QaGenerator } from '../llm/index.js'
+import { countTokens } from 'gpt-tokenizer'
+import { ALIGNMENT_QUEUE, type AlignmentWorker } from './alignment-worker.js'
+import { decodeText } from './decode-text.js'
+import { TERMINAL_STATUSES, type AlignmentJobRow, type AlignmentJobStore } from './job-store.js'
+import { chunkMarkdown, type AlignmentType } from './pipeline/index.js'
+
+/** A validated `AlignmentRequest`. */
+export interface CreateJobInput {
+  instructions: string
+  files: string[]
+  type: AlignmentType
+  systemPrompt: string | null
+  vectorDatabaseId: string | null
+}
+
+/** Dependencies of the alignment service. */
+export interface AlignmentServiceDeps {
+  jobs: AlignmentJobStore
+  steps: StepStore
+  files: FilesService
+  queue: JobQueue
+  generator: QaGenerator
+  /** The in-process worker, when this process runs one (for prompt local cancels). */
+  worker: AlignmentWorker | null
+}
+
+/** Estimation caps: a request never makes the server read more than this. */
+const ESTIMATE_MAX_BYTES = 200 * 1024 * 1024
+
+/** The alignment jobs feature behind `/v1/flow/alignment…`. */
+export function createAlignmentService(deps: AlignmentServiceDeps) {
+  const { jobs, files } = deps
+
+  async function requireJob(user: AuthUser, id: string): Promise<AlignmentJobRow> {
+    const row = await jobs.get(user.id, id)
+    if (!row) throw createError('QRY_JOB_NOT_FOUND', `Alignment job ${id} not found`)
+    return row
+  }
+
+  async function resolveFiles(user: AuthUser, ids: readonly string[]) {
+    const unique = [...new Set(ids)]
+    const found = await files.getMany(user.id, unique)
+    const known = new Set(found.map((f) => f.id))
+    const missing = unique.filter((id) => !known.has(id))
+    if (missing.length > 0) throw createError('QRY_UNKNOWN_FILES', `Unknown file ids: ${missing.join(', ')}`, { details: { missing } })
+    const notReady = found.filter((f) => !PIPELINE_READY_TYPES.has(f.type))
+    if (notReady.length > 0) {
+      const list = notReady.map((f) => `${f.filename} (${f.id}, ${f.type})`).join(', ')
+      throw createError('QRY_UNSUPPORTED_FILE_TYPE', `${list}: needs conversion to Markdown, which this server does not support yet. Upload .md or .txt files.`)
+    }
+    return unique.map((id) => found.find((f) => f.id === id)!)
+  }
+
+  return {
+    async create(user: AuthUser, input: CreateJobInput): Promise<AlignmentJobRow> {
+      if (input.vectorDatabaseId) throw createError('QRY_BAD_REQUEST', 'vector_database_id is not supported yet: vector databases are not available on this server')
+      const sources = await resolveFiles(user, input.files)
+      const row = await jobs.insert({
+        userId: user.id,
+        type: input.type,
+        instructions: input.instructions,
+        systemPrompt: input.systemPrompt,
+        fileIds: sources.map((f) => f.id),
+        status: 'pending',
+        statusMessage: 'Created',
+      })
+      await deps.queue.enqueue(ALIGNMENT_QUEUE, { jobId: row.id })
+      await jobs.markQueued(row.id)
+      return (await jobs.getById(row.id)) ?? row
+    },
+
+    get: requireJob,
+    list: (user: AuthUser) => jobs.list(user.id),
+
+    async cancel(user: AuthUser, id: string): Promise<AlignmentJobRow> {
+      const row = await requireJob(user, id)
+      if (row.status === 'cancelled') return row
+      const cancelled = await jobs.cancel(user.id, id)
+      if (!cancelled) {
+        const now = await requireJob(user, id)
+        throw createError('QRY_JOB_STATE_CONFLICT', `Alignment job ${id} is ${now.status}; only pending, queued or running jobs can be cancelled`)
+      }
+      deps.worker?.abortLocal(id)
+      return cancelled
+    },
+
+    async remove(user: AuthUser, id: string): Promise<void> {
+      const row = await requireJob(user, id)
+      if (!TERMINAL_STATUSES.includes(row.status as never)) {
+        await jobs.cancel(user.id, id)
+        deps.worker?.abortLocal(id)
+      }
+      await jobs.softDelete(user.id, id)
+      await deps.steps.deleteJob(id)
+    },
+
+    /** Outputs that still exist as files (a user may have deleted one). */
+    async outputs(user: AuthUser, id: string) {
+      const row = await requireJob(user, id)
+      const existing = new Set((await files.getMany(user.id, row.outputFiles.map((o) => o.id))).map((f) => f.id))
+      return row.outputFiles.filter((o) => existing.has(o.id))
+    },
+
+    /** Token estimate: input tokens of the documents, output tokens of the dataset the offline generator would make. */
+    async estimate(user: AuthUser, ids: string[]): Promise<{ input_tokens: number; output_tokens: number }> {
+      const sources = await resolveFiles(user, ids)
+      const totalBytes = sources.reduce((sum, f) => sum + f.bytes, 0)
+      if (totalBytes > ESTIMATE_MAX_BYTES) throw createError('QRY_BAD_REQUEST', `Too much text to estimate at once (${totalBytes} bytes); estimate fewer files`)
+      let inputTokens = 0
+      let outputTokens = 0
+      const signal = new AbortController().signal
+      for (const file of sources) {
+        const markdown = decodeText(await files.readBytes(file), file.filename)
+        inputTokens += countTokens(markdown)
+        for (const chunk of chunkMarkdown({ fileId: file.id, filename: file.filename, markdown })) {
+          for (const pair of await deps.generator.generate({ chunk, instructions: '', type: 'principle', signal })) {
+            outputTokens += countTokens(pair.question) + countTokens(pair.answer)
+          }
+        }
+      }
+      return { input_tokens: inputTokens, output_tokens: outputTokens }
+    },
+  }
+}
+
+/** The alignment service. */
+export type AlignmentService = ReturnType<typeof createAlignmentService>

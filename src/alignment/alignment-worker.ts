@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { isAppError } from '../errors/index.js'
+import type { Logger } from '../log.js'
+import { createJobRun, etaMinutes, isCancellation, type ProgressSnapshot, type StepStore } from '../jobs/index.js'
+import type { AlignmentJobStore, Lease } from './job-store.js'
+import { alignmentPlan, STEP_MESSAGES, type StepId } from './pipeline-plan.js'
+import { runAlignmentPipeline, type PipelineDeps } from './run-alignment-pipeline.js'
+
+const SHUTDOWN = Symbol('worker shutdown')
+
+/** Queue name of alignment jobs in pg-boss. */
+export const ALIGNMENT_QUEUE = 'alignment'
+
+/** Options of {@link createAlignmentWorker}. */
+export interface AlignmentWorkerOptions {
+  jobs: AlignmentJobStore
+  steps: StepStore
+  pipeline: PipelineDeps
+  log: Logger
+  /** Lease length; renewed at half. @default 30000 */
+  leaseMs?: number
+  /** Attempts before a job that keeps failing on unexpected errors is marked failed. @default 3 */
+  maxAttempts?: number
+  /** Generate-step units run at once. @default 4 */
+  generateConcurrency?: number
+}
+
+/**
+ * Runs alignment jobs taken from the queue: claims the job row under a lease, renews it while
+ * working, resumes from memoized steps, and stops within one unit when the job is cancelled
+ * (in this process at once; in another process at its next progress write or heartbeat).
+ */
+export function createAlignmentWorker(options: AlignmentWorkerOptions) {
+  const leaseMs = options.leaseMs ?? 30_000
+  const maxAttempts = options.maxAttempts ?? 3
+  const running = new Map<string, AbortController>()
+  const inFlight = new Set<Promise<void>>()
+  /**
+   * `progress` (jobId, snapshot) after each progress write; `settled` (jobId, status) when this
+   * worker moves a job to a terminal status; `stopped` (jobId) when it stops a job that was
+   * cancelled or taken over. Tests wait on these instead of sleeping.
+   */
+  const events = new EventEmitter()
+  const { jobs, log } = options
+
+  async function handle(data: Record<string, unknown>): Promise<void> {
+    const jobId = String(data.jobId)
+    const lease: Lease = { owner: `worker-${process.pid}-${randomUUID()}`, ms: leaseMs }
+    const row = await jobs.claim(jobId, lease)
+    if (!row) return
+    const controller = new AbortController()
+    running.set(jobId, controller)
+    const heartbeat = setInterval(() => {
+      jobs.renew(jobId, lease).then(
+        (ok) => ok || controller.abort(),
+        (error) => log.warn({ err: error, jobId }, 'lease renewal failed'),
+      )
+    }, leaseMs / 2)
+    heartbeat.unref()
+    try {
+      const totalBytes = (await options.pipeline.files.getMany(row.userId, row.fileIds)).reduce((sum, f) => sum + f.bytes, 0)
+      const run = await createJobRun({
+        store: options.steps,
+        jobId,
+        signal: controller.signal,
+        plan: alignmentPlan({
+          files: row.fileIds.length,
+          totalBytes,
+          generateSecondsPerUnit: options.pipeline.generator.offline ? 0.002 : 5,
+          generateConcurrency: options.generateConcurrency ?? 4,
+        }),
+        report: async (snapshot) => {
+          const ok = await jobs.report(jobId, lease, progressFields(snapshot))
+          if (ok) events.emit('progress', jobId, snapshot)
+          return ok
+        },
+      })
+      const result = await runAlignmentPipeline(row, run, options.pipeline)
+      await jobs.finish(jobId, lease, 'completed', {
+        currentStep: 'write_outputs',
+        stepProgress: 100,
+        progress: 100,
+        statusMessage: result.message,
+        resolvedSystemPrompt: result.systemPrompt,
+        outputFiles: result.outputs,
+        inputTokens: result.inputTokens,
+        outputTokens: result.outputTokens,
+      })
+      log.info({ jobId, conversations: result.conversations }, 'alignment job completed')
+      events.emit('settled', jobId, 'completed')
+    } catch (error) {
+      if (controller.signal.reason === SHUTDOWN) {
+        await jobs.release(jobId, lease, 'Interrupted by a worker shutdown; it resumes on the next worker')
+        log.info({ jobId }, 'alignment job released at shutdown')
+        return
+      }
+      if (isCancellation(error) || controller.signal.aborted) {
+        log.info({ jobId }, 'alignment job stopped (cancelled or taken over)')
+        events.emit('stopped', jobId)
+        return
+      }
+      await fail(jobId, lease, row.attempts, error)
+    } finally {
+      clearInterval(heartbeat)
+      running.delete(jobId)
+    }
+  }
+
+  async function fail(jobId: string, lease: Lease, attempts: number, error: unknown): Promise<void> {
+    if (isAppError(error) && !error.retryable && error.httpStatus < 500) {
+      await jobs.finish(jobId, lease, 'failed', { statusMessage: `Failed: ${error.message}`, etaMinutes: null })
+      log.warn({ jobId, reason: error.message }, 'alignment job failed on its input')
+      events.emit('settled', jobId, 'failed')
+      return
+    }
+    log.error({ err: error, jobId, attempts }, 'alignment job attempt failed')
+    if (attempts < maxAttempts) {
+      await jobs.release(jobId, lease, `Retrying after an internal error (attempt ${attempts} of ${maxAttempts})`)
+      throw error
+    }
+    await jobs.finish(jobId, lease, 'failed', { statusMessage: `Failed after ${attempts} attempts: internal error (see the server log)` })
+    events.emit('settled', jobId, 'failed')
+  }
+
+  return {
+    events,
+    handle(data: Record<string, unknown>): Promise<void> {
+      const task = handle(data)
+      const tracked = task.catch(() => {})
+      inFlight.add(tracked)
+      void tracked.finally(() => inFlight.delete(tracked))
+      return task
+    },
+    /** Stops local jobs at their next unit and hands them back to the queue (their memo keeps the work done). */
+    async shutdown(): Promise<void> {
+      for (const controller of running.values()) controller.abort(SHUTDOWN)
+      await Promise.all(inFlight)
+    },
+    /** Aborts a job running in this process (the durable cancel flag covers other processes). */
+    abortLocal(jobId: string): void {
+      running.get(jobId)?.abort()
+    },
+    /** Job ids running in this process. */
+    runningJobs: (): string[] => [...running.keys()],
+  }
+}
+
+/** The worker handle. */
+export type AlignmentWorker = ReturnType<typeof createAlignmentWorker>
+
+function progressFields(snapshot: ProgressSnapshot) {
+  const eta = snapshot.etaSeconds
+  return {
+    currentStep: snapshot.currentStep,
+    stepProgress: snapshot.stepProgress,
+    progress: snapshot.progress,
+    etaMinutes: etaMinutes(eta),
+    estimatedCompletionAt: eta === null ? null : new Date(Date.now() + eta * 1000),
+    statusMessage: snapshot.currentStep ? STEP_MESSAGES[snapshot.currentStep as StepId] : null,
+  }
+}

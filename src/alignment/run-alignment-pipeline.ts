@@ -1,0 +1,185 @@
+import path from 'node:path'
+import fs from 'node:fs/promises'
+import { countTokens } from 'gpt-tokenizer'
+import { buildQualityReport, writeConversationsJsonl, writeConversationsParquet } from '../datasets/index.js'
+import type { BlobStore, FilesService } from '../files/index.js'
+import { PIPELINE_READY_TYPES } from '../files/index.js'
+import type { JobRun } from '../jobs/index.js'
+import { NonRetryableError } from '../jobs/index.js'
+import type { QaGenerator } from '../llm/index.js'
+import { decodeText } from './decode-text.js'
+import type { AlignmentJobRow } from './job-store.js'
+import {
+  assignSplit,
+  buildSystemPrompt,
+  chunkMarkdown,
+  combineSummaries,
+  filterPairs,
+  pickDistractors,
+  renderConversation,
+  summarizeChunks,
+  type AlignmentType,
+  type Chunk,
+  type Conversation,
+  type DropReason,
+  type QaPair,
+} from './pipeline/index.js'
+import { presentOutput } from './present-job.js'
+import type { AlignmentOutput } from './tables.js'
+
+/** What the pipeline needs from the rest of Quarry. */
+export interface PipelineDeps {
+  files: FilesService
+  blobs: BlobStore
+  generator: QaGenerator
+}
+
+/** The outcome written to the job row. */
+export interface PipelineResult {
+  systemPrompt: string
+  outputs: AlignmentOutput[]
+  conversations: number
+  inputTokens: number
+  outputTokens: number
+  message: string
+}
+
+interface SourceInfo {
+  fileId: string
+  filename: string
+}
+
+/**
+ * The alignment pipeline as memoized steps: ingest → chunk → summarize → system prompt →
+ * generate → validate → write outputs. Every step result is a pure function of the job's
+ * inputs and earlier steps, so a resumed run produces exactly the rows a clean run does.
+ */
+export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, deps: PipelineDeps): Promise<PipelineResult> {
+  const type = job.type as AlignmentType
+  const sources = await run.mapUnits(
+    'ingest',
+    job.fileIds.map((id) => ({ key: id, input: id })),
+    (fileId) => ingest(job.userId, fileId, deps),
+  )
+  const perFile = await run.mapUnits(
+    'chunk_documents',
+    sources.map((source) => ({ key: source.fileId, input: source })),
+    async (source) => {
+      const file = await deps.files.get(job.userId, source.fileId)
+      const markdown = decodeText(await deps.files.readBytes(file), file.filename)
+      return chunkMarkdown({ fileId: source.fileId, filename: source.filename, markdown })
+    },
+  )
+  const chunks = perFile.flat()
+  if (chunks.length === 0) throw new NonRetryableError('The documents contain no text to learn from; check that they are not empty')
+  run.estimate('generate_qa_pairs', chunks.length)
+
+  const summaries = await run.mapUnits(
+    'summarize_documents',
+    perFile.map((fileChunks, i) => ({ key: sources[i]?.fileId ?? String(i), input: fileChunks })),
+    async (fileChunks) => summarizeChunks(fileChunks),
+  )
+  const systemPrompt = await run.step('generate_system_prompt', async () =>
+    job.systemPrompt?.trim() ? job.systemPrompt : buildSystemPrompt({ instructions: job.instructions, summary: combineSummaries(summaries), type }),
+  )
+
+  const generated = await run.mapUnits(
+    'generate_qa_pairs',
+    chunks.map((chunk) => ({ key: chunk.id, input: chunk })),
+    (chunk, signal) => deps.generator.generate({ chunk, instructions: job.instructions, type, signal }),
+  )
+  const pairs = generated.flat()
+  const chunksById = new Map(chunks.map((chunk) => [chunk.id, chunk]))
+  const verdict = await run.step('validate', async () => {
+    const { dropped } = filterPairs(pairs, chunksById)
+    const droppedAt = new Map(dropped.map((d) => [d.pair, d.reason]))
+    return pairs.flatMap((pair, index) => (droppedAt.has(pair) ? [{ index, reason: droppedAt.get(pair) as DropReason }] : []))
+  })
+
+  return run.step('write_outputs', (signal) => writeOutputs({ job, type, systemPrompt, chunks, chunksById, pairs, verdict, deps, signal }))
+}
+
+async function ingest(userId: string, fileId: string, deps: PipelineDeps): Promise<SourceInfo> {
+  const file = await deps.files.get(userId, fileId).catch(() => {
+    throw new NonRetryableError(`Input file ${fileId} no longer exists`)
+  })
+  if (!PIPELINE_READY_TYPES.has(file.type)) {
+    throw new NonRetryableError(`${file.filename} is a ${file.type.toUpperCase()} file; this server aligns Markdown and plain text only (convert it to .md first)`)
+  }
+  return { fileId: file.id, filename: file.filename }
+}
+
+interface WriteInput {
+  job: AlignmentJobRow
+  type: AlignmentType
+  systemPrompt: string
+  chunks: Chunk[]
+  chunksById: Map<string, Chunk>
+  pairs: QaPair[]
+  verdict: Array<{ index: number; reason: DropReason }>
+  deps: PipelineDeps
+  signal: AbortSignal
+}
+
+async function writeOutputs(input: WriteInput): Promise<PipelineResult> {
+  const { job, deps, chunks, chunksById } = input
+  const droppedIndexes = new Set(input.verdict.map((d) => d.index))
+  const conversations: Conversation[] = []
+  input.pairs.forEach((pair, index) => {
+    if (droppedIndexes.has(index)) return
+    const chunk = chunksById.get(pair.chunkId) as Chunk
+    const distractors = input.type === 'context_data' ? pickDistractors(chunk, chunks) : []
+    conversations.push({
+      messages: renderConversation(pair, { type: input.type, systemPrompt: input.systemPrompt, chunk, distractors }),
+      sourceFileId: chunk.fileId,
+      sourceFilename: chunk.filename,
+      sectionPath: chunk.sectionPath,
+      chunkId: chunk.id,
+      kind: pair.kind,
+      split: assignSplit(`${pair.question}\u0000${pair.answer}`),
+      grounding: 1,
+    })
+  })
+  const inputTokens = chunks.reduce((sum, chunk) => sum + chunk.tokens, 0)
+  const outputTokens = conversations.reduce((sum, c) => sum + c.messages.reduce((s, m) => (m.role === 'system' ? s : s + countTokens(m.content)), 0), 0)
+  const report = buildQualityReport({
+    generator: { id: deps.generator.id, offline: deps.generator.offline },
+    chunks: chunks.length,
+    chunksWithPairs: new Set(conversations.map((c) => c.chunkId)).size,
+    generated: input.pairs.length,
+    kept: conversations,
+    dropped: input.verdict,
+    inputTokens,
+    outputTokens,
+  })
+
+  const dir = await deps.blobs.scratchDir()
+  try {
+    const base = job.id
+    const parquetPath = path.join(dir, `${base}-dataset.parquet`)
+    const jsonlPath = path.join(dir, `${base}-dataset.jsonl`)
+    const reportPath = path.join(dir, `${base}-quality-report.json`)
+    await writeConversationsParquet(conversations, parquetPath)
+    await writeConversationsJsonl(conversations, jsonlPath)
+    await fs.writeFile(reportPath, JSON.stringify(report, null, 2))
+    input.signal.throwIfAborted()
+    const register = (localPath: string, purpose: string, type: string, suffix: string) =>
+      deps.files.register(job.userId, { id: `file-${job.id}-${suffix}`, filename: path.basename(localPath), purpose, type, localPath, originalFileId: job.id })
+    const outputs = [
+      await register(parquetPath, 'fine-tune', 'parquet', 'parquet'),
+      await register(jsonlPath, 'alignment', 'jsonl', 'jsonl'),
+      await register(reportPath, 'alignment', 'json', 'report'),
+    ]
+    const generator = deps.generator.offline ? 'the offline extractive generator' : `the ${deps.generator.id} generator`
+    return {
+      systemPrompt: input.systemPrompt,
+      outputs: outputs.map(presentOutput),
+      conversations: conversations.length,
+      inputTokens,
+      outputTokens,
+      message: `Completed: ${conversations.length} conversations from ${chunks.length} sections with ${generator}`,
+    }
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,2 @@
+export { createKeysService, hashKey } from './keys-service.js'
+export type { AuthUser, KeysService } from './keys-service.js'

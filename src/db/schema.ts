@@ -1,0 +1,5 @@
+/** Schema barrel: every feature's tables, for drizzle and drizzle-kit. */
+export * from '../auth/tables.js'
+export * from '../files/tables.js'
+export * from '../jobs/tables.js'
+export * from '../alignment/tables.js'

@@ -1,0 +1,75 @@
+import PgBoss from 'pg-boss'
+import type { ExecuteSql } from '../db/index.js'
+
+/** What the core needs from a queue: durable enqueue and a pool of local handlers. */
+export interface JobQueue {
+  start(): Promise<void>
+  /** Adds a job; it survives restarts until a handler finishes it. */
+  enqueue(queue: string, data: Record<string, unknown>): Promise<void>
+  /** Runs `handler` for jobs of `queue`, `concurrency` at a time, in this process. */
+  work(queue: string, concurrency: number, handler: (data: Record<string, unknown>) => Promise<void>): Promise<void>
+  stop(): Promise<void>
+}
+
+/** Options of {@link createPgBossQueue}. */
+export interface PgBossQueueOptions {
+  /** Raw SQL over the same database as the rest of Quarry (PGlite or PostgreSQL). */
+  executeSql: ExecuteSql
+  /** How often idle handlers look for work. pg-boss' minimum is 0.5. @default 0.5 */
+  pollingIntervalSeconds?: number
+  onError?: (error: unknown) => void
+}
+
+const QUEUE_DEFAULTS = {
+  // Leases on the job rows decide liveness; pg-boss' own expiry is only a last resort.
+  expireInSeconds: 6 * 60 * 60,
+  retryLimit: 3,
+  retryDelay: 5,
+  retryBackoff: true,
+} as const
+
+/** A {@link JobQueue} over pg-boss, sharing Quarry's database connection. */
+export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => options.executeSql(text, values) },
+    schema: 'pgboss',
+    ...QUEUE_DEFAULTS,
+  })
+  boss.on('error', (error) => options.onError?.(error))
+  const created = new Set<string>()
+  const workers: string[] = []
+
+  async function ensureQueue(name: string): Promise<void> {
+    if (created.has(name)) return
+    await boss.createQueue(name, { name, ...QUEUE_DEFAULTS })
+    created.add(name)
+  }
+
+  return {
+    async start() {
+      await boss.start()
+    },
+    async enqueue(queue, data) {
+      await ensureQueue(queue)
+      await boss.send(queue, data)
+      // Wake local idle workers now instead of at their next poll.
+      for (const id of workers) boss.notifyWorker(id)
+    },
+    async work(queue, concurrency, handler) {
+      await ensureQueue(queue)
+      for (let i = 0; i < concurrency; i++) {
+        const id = await boss.work<Record<string, unknown>>(
+          queue,
+          { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
+          async ([job]) => {
+            if (job) await handler(job.data)
+          },
+        )
+        workers.push(id)
+      }
+    },
+    async stop() {
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 })
+    },
+  }
+}

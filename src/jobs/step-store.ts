@@ -1,0 +1,63 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { Db } from '../db/index.js'
+import { jobSteps, jobUnits } from './tables.js'
+
+/** A step's memo row. */
+export type StepRow = typeof jobSteps.$inferSelect
+
+/**
+ * Persistence of memoized steps and units. All writes are idempotent: a unit saved twice (a
+ * duplicate delivery) keeps its first result.
+ */
+export interface StepStore {
+  loadSteps(jobId: string): Promise<StepRow[]>
+  loadUnits(jobId: string, stepId: string): Promise<Map<string, unknown>>
+  beginStep(jobId: string, stepId: string, unitsTotal: number): Promise<void>
+  saveUnit(jobId: string, stepId: string, unitKey: string, result: unknown, durationMs: number, secondsPerUnit: number): Promise<void>
+  finishStep(jobId: string, stepId: string, result: unknown, secondsPerUnit: number | null): Promise<void>
+  deleteJob(jobId: string): Promise<void>
+}
+
+/** The drizzle implementation of {@link StepStore}. */
+export function createStepStore(db: Db): StepStore {
+  return {
+    loadSteps: (jobId) => db.select().from(jobSteps).where(eq(jobSteps.jobId, jobId)),
+    async loadUnits(jobId, stepId) {
+      const rows = await db
+        .select({ key: jobUnits.unitKey, result: jobUnits.result })
+        .from(jobUnits)
+        .where(and(eq(jobUnits.jobId, jobId), eq(jobUnits.stepId, stepId)))
+      return new Map(rows.map((row) => [row.key, row.result]))
+    },
+    async beginStep(jobId, stepId, unitsTotal) {
+      await db
+        .insert(jobSteps)
+        .values({ jobId, stepId, status: 'running', unitsTotal })
+        .onConflictDoUpdate({ target: [jobSteps.jobId, jobSteps.stepId], set: { unitsTotal } })
+    },
+    async saveUnit(jobId, stepId, unitKey, result, durationMs, secondsPerUnit) {
+      await db.transaction(async (tx) => {
+        const inserted = await tx
+          .insert(jobUnits)
+          .values({ jobId, stepId, unitKey, result: result ?? null, durationMs })
+          .onConflictDoNothing()
+          .returning({ key: jobUnits.unitKey })
+        if (inserted.length === 0) return
+        await tx
+          .update(jobSteps)
+          .set({ unitsDone: sql`${jobSteps.unitsDone} + 1`, secondsPerUnit })
+          .where(and(eq(jobSteps.jobId, jobId), eq(jobSteps.stepId, stepId)))
+      })
+    },
+    async finishStep(jobId, stepId, result, secondsPerUnit) {
+      await db
+        .update(jobSteps)
+        .set({ status: 'completed', result: result ?? null, finishedAt: new Date(), secondsPerUnit })
+        .where(and(eq(jobSteps.jobId, jobId), eq(jobSteps.stepId, stepId)))
+    },
+    async deleteJob(jobId) {
+      await db.delete(jobUnits).where(eq(jobUnits.jobId, jobId))
+      await db.delete(jobSteps).where(eq(jobSteps.jobId, jobId))
+    },
+  }
+}

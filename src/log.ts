@@ -1,0 +1,22 @@
+/** The logging port the core uses: structured fields first, then a message. */
+export interface Logger {
+  info(fields: object, message: string): void
+  warn(fields: object, message: string): void
+  error(fields: object, message: string): void
+}
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
+
+/** A JSON-lines logger on stdout/stderr, filtered by `level` (same names as the server's). */
+export function createLogger(level: string): Logger {
+  const threshold = Math.max(0, LEVELS.indexOf(level as (typeof LEVELS)[number]))
+  const emit = (at: (typeof LEVELS)[number], stream: NodeJS.WriteStream) => (fields: object, message: string) => {
+    if (LEVELS.indexOf(at) < threshold) return
+    stream.write(`${JSON.stringify({ level: at, time: new Date().toISOString(), msg: message, ...fields }, errorReplacer)}\n`)
+  }
+  return { info: emit('info', process.stdout), warn: emit('warn', process.stderr), error: emit('error', process.stderr) }
+}
+
+function errorReplacer(_key: string, value: unknown) {
+  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value
+}

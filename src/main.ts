@@ -1,0 +1,131 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { alignmentRoutes, createAlignmentJobStore, createJobReadCache, createAlignmentService, createAlignmentWorker, recoverJobs, ALIGNMENT_QUEUE } from './alignment/index.js'
+import type { AlignmentWorker } from './alignment/index.js'
+import { createKeysService, type KeysService } from './auth/index.js'
+import type { QuarryConfig } from './config/index.js'
+import { openDatabase, type Database } from './db/index.js'
+import { createFilesService, createFsBlobStore, filesRoutes } from './files/index.js'
+import { createServer } from './http/index.js'
+import { createPgBossQueue, createStepStore, type JobQueue } from './jobs/index.js'
+import { createExtractiveGenerator } from './llm/index.js'
+import { createLogger } from './log.js'
+import { VERSION } from './version.js'
+
+/** What to run in this process. */
+export interface AppOptions {
+  /** Serve the HTTP API. @default true */
+  api?: boolean
+  /** Run alignment workers in this process. @default true */
+  workers?: boolean
+  /** How often the sweeper looks for orphaned jobs. @default 15000 */
+  sweepIntervalMs?: number
+  /** Lease of a running job; a dead worker's jobs resume after it. @default 30000 */
+  leaseMs?: number
+}
+
+/** A composed Quarry process. */
+export interface App {
+  config: Readonly<QuarryConfig>
+  database: Database
+  keys: KeysService
+  server: FastifyInstance | null
+  queue: JobQueue
+  worker: AlignmentWorker | null
+  /** Starts listening; returns the base URL. */
+  listen(): Promise<string>
+  close(): Promise<void>
+}
+
+/**
+ * The composition root: config → adapters → features → server and workers. The only module
+ * that picks concrete adapters.
+ */
+export async function createApp(config: Readonly<QuarryConfig>, options: AppOptions = {}): Promise<App> {
+  const database = await openDatabase(config)
+  try {
+    return await compose(config, database, options)
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+}
+
+async function compose(config: Readonly<QuarryConfig>, database: Database, options: AppOptions): Promise<App> {
+  await database.migrate()
+  const log = createLogger(config.logLevel)
+  const blobs = createFsBlobStore(path.join(config.dataDir, 'blobs'))
+  const keys = createKeysService(database.db, config.apiKeys)
+  for (const { user } of config.apiKeys) await keys.ensureUser(user)
+  const files = createFilesService(database.db, blobs)
+  const embedded = database.kind === 'pglite'
+  // Only in embedded mode does this process see every write, which the read cache relies on.
+  const jobs = createAlignmentJobStore(database.db, embedded ? createJobReadCache() : undefined)
+  const steps = createStepStore(database.db)
+  const generator = createExtractiveGenerator()
+  const queue = createPgBossQueue({ executeSql: database.executeSql, onError: (error) => log.error({ err: error }, 'queue error') })
+  await queue.start()
+
+  let worker: AlignmentWorker | null = null
+  let sweeper: NodeJS.Timeout | null = null
+  if (options.workers ?? true) {
+    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, generator }, log, leaseMs: options.leaseMs })
+    // Embedded mode: this process is the only one on the database, so every running job is ours to resume.
+    await recoverJobs(jobs, queue, { allRunning: embedded, pendingOlderThanMs: embedded ? 0 : 60_000 })
+    await queue.work(ALIGNMENT_QUEUE, config.workerConcurrency, worker.handle)
+    sweeper = setInterval(() => {
+      recoverJobs(jobs, queue, { allRunning: false, pendingOlderThanMs: 60_000 }).catch((error) => log.error({ err: error }, 'sweeper failed'))
+    }, options.sweepIntervalMs ?? 15_000)
+    sweeper.unref()
+  }
+
+  const alignment = createAlignmentService({ jobs, steps, files, queue, generator, worker })
+  const server =
+    (options.api ?? true)
+      ? await createServer({
+          keys,
+          flowRoutes: [filesRoutes({ files, blobs, maxUploadBytes: config.maxUploadBytes }), alignmentRoutes(alignment)],
+          ready: async () => database.executeSql('SELECT 1').then(() => true, () => false),
+          maxUploadBytes: config.maxUploadBytes,
+          logLevel: config.logLevel,
+          version: VERSION,
+        })
+      : null
+
+  let closed = false
+  return {
+    config,
+    database,
+    keys,
+    server,
+    queue,
+    worker,
+    async listen() {
+      if (!server) throw new Error('this process does not serve the API')
+      const address = await server.listen({ port: config.port, host: config.host })
+      return address.replace('[::1]', 'localhost')
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      if (sweeper) clearInterval(sweeper)
+      await server?.close()
+      await worker?.shutdown()
+      await queue.stop()
+      await database.close()
+    },
+  }
+}
+
+/**
+ * When no API key exists at all, creates one for user `local`, saves it to
+ * `<data dir>/local-api-key` and returns it (to print once). Returns null otherwise.
+ */
+export async function ensureLocalKey(app: App): Promise<string | null> {
+  if ((await app.keys.countKeys()) > 0) return null
+  const key = await app.keys.createKey('local')
+  await fs.mkdir(app.config.dataDir, { recursive: true })
+  await fs.writeFile(path.join(app.config.dataDir, 'local-api-key'), `${key}\n`, { mode: 0o600 })
+  return key
+}
