@@ -36,18 +36,16 @@ export function createStepStore(db: Db): StepStore {
         .onConflictDoUpdate({ target: [jobSteps.jobId, jobSteps.stepId], set: { unitsTotal } })
     },
     async saveUnit(jobId, stepId, unitKey, result, durationMs, secondsPerUnit) {
-      await db.transaction(async (tx) => {
-        const inserted = await tx
-          .insert(jobUnits)
-          .values({ jobId, stepId, unitKey, result: result ?? null, durationMs })
-          .onConflictDoNothing()
-          .returning({ key: jobUnits.unitKey })
-        if (inserted.length === 0) return
-        await tx
-          .update(jobSteps)
-          .set({ unitsDone: sql`${jobSteps.unitsDone} + 1`, secondsPerUnit })
-          .where(and(eq(jobSteps.jobId, jobId), eq(jobSteps.stepId, stepId)))
-      })
+      // One statement (atomic, one round trip): the counter moves only if the unit was new.
+      await db.execute(sql`
+        WITH inserted AS (
+          INSERT INTO job_units (job_id, step_id, unit_key, result, duration_ms)
+          VALUES (${jobId}, ${stepId}, ${unitKey}, ${JSON.stringify(result ?? null)}::jsonb, ${durationMs})
+          ON CONFLICT DO NOTHING
+          RETURNING 1
+        )
+        UPDATE job_steps SET units_done = units_done + (SELECT count(*) FROM inserted), seconds_per_unit = ${secondsPerUnit}
+        WHERE job_id = ${jobId} AND step_id = ${stepId}`)
     },
     async finishStep(jobId, stepId, result, secondsPerUnit) {
       await db
