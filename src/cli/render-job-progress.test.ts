@@ -21,7 +21,7 @@ describe('renderJobLine', () => {
     expect(renderJobLine({ status: 'queued', status_message: 'waiting for a worker' })).toBe('[queued] — waiting for a worker')
     expect(renderJobLine({ ...running, step_progress: null, eta_minutes: null, status_message: null })).toBe('[running] generate (overall 62%)')
     expect(renderJobLine({ status: 'running', current_step: null, progress: null, eta_minutes: 12 })).toBe('[running] (ETA 12 min)')
-    expect(renderJobLine({ status: 'completed', current_step: null, step_progress: null, progress: 100, eta_minutes: 0 })).toBe('[completed] (overall 100%, ETA <1 min)')
+    expect(renderJobLine({ status: 'completed', current_step: null, step_progress: null, progress: 100, eta_minutes: 0 })).toBe('[completed] (overall 100%)')
   })
 
   it('rounds fractional progress and tolerates string step progress', () => {

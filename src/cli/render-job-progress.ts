@@ -1,4 +1,4 @@
-import type { AlignmentJob } from './api-client.js'
+import { isTerminalStatus, type AlignmentJob } from './api-client.js'
 
 /** The job fields that progress rendering reads. */
 export type JobProgressView = Pick<
@@ -80,7 +80,7 @@ export function renderJobLine(job: JobProgressView): string {
   const step = [job.current_step, formatPercent(job.step_progress)].filter(Boolean).join(' ')
   if (step) parts.push(step)
   const overall = formatPercent(job.progress)
-  const summary = [overall && `overall ${overall}`, formatEta(job.eta_minutes)].filter(Boolean).join(', ')
+  const summary = [overall && `overall ${overall}`, jobEta(job)].filter(Boolean).join(', ')
   if (summary) parts.push(`(${summary})`)
   if (job.status_message) parts.push(`— ${job.status_message}`)
   return parts.join(' ')
@@ -101,8 +101,13 @@ export function jobBarUpdate(job: JobProgressView): JobBarUpdate {
       status: job.status,
       step: job.current_step ?? '-',
       step_percent: formatPercent(job.step_progress) ?? '',
-      job_eta: formatEta(job.eta_minutes) ?? '',
+      job_eta: jobEta(job) ?? '',
       message: job.status_message ? `— ${job.status_message}` : '',
     },
   }
+}
+
+/** The ETA to show: none once the job has ended (its `eta_minutes` is 0 or null then). */
+function jobEta(job: JobProgressView): string | null {
+  return isTerminalStatus(job.status) ? null : formatEta(job.eta_minutes)
 }
