@@ -8,6 +8,17 @@ import type { QuarryConfig } from './config/index.js'
 import { openDatabase, type Database } from './db/index.js'
 import { createFilesService, createFsBlobStore, filesRoutes } from './files/index.js'
 import { createServer } from './http/index.js'
+import {
+  createConversionPool,
+  createIngestionService,
+  createIngestionStore,
+  createIngestionWorker,
+  createMarkdownSource,
+  INGESTION_QUEUE,
+  ingestionRoutes,
+  type IngestionStore,
+  type IngestionWorker,
+} from './ingestion/index.js'
 import { createPgBossQueue, createStepStore, type JobQueue } from './jobs/index.js'
 import { createExtractiveGenerator } from './llm/index.js'
 import { createLogger } from './log.js'
@@ -33,6 +44,7 @@ export interface App {
   server: FastifyInstance | null
   queue: JobQueue
   worker: AlignmentWorker | null
+  ingestionWorker: IngestionWorker | null
   /** Starts listening; returns the base URL. */
   listen(): Promise<string>
   close(): Promise<void>
@@ -64,28 +76,39 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
   const jobs = createAlignmentJobStore(database.db, embedded ? createJobReadCache() : undefined)
   const steps = createStepStore(database.db)
   const generator = createExtractiveGenerator()
+  const pool = createConversionPool()
+  const markdown = createMarkdownSource({ files, pool })
+  const ingestionStore = createIngestionStore(database.db)
   const queue = createPgBossQueue({ executeSql: database.executeSql, onError: (error) => log.error({ err: error }, 'queue error') })
   await queue.start()
 
   let worker: AlignmentWorker | null = null
+  let ingestion: IngestionWorker | null = null
   let sweeper: NodeJS.Timeout | null = null
   if (options.workers ?? true) {
-    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, generator }, log, leaseMs: options.leaseMs })
+    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, generator, markdown }, log, leaseMs: options.leaseMs })
+    ingestion = createIngestionWorker({ store: ingestionStore, files, markdown, log, workerId: `worker-${process.pid}` })
     // Embedded mode: this process is the only one on the database, so every running job is ours to resume.
     await recoverJobs(jobs, queue, { allRunning: embedded, pendingOlderThanMs: embedded ? 0 : 60_000 })
+    await recoverIngestion(ingestionStore, queue, embedded ? 0 : INGESTION_SWEEP_AGE_MS)
     await queue.work(ALIGNMENT_QUEUE, config.workerConcurrency, worker.handle)
+    await queue.work(INGESTION_QUEUE, config.workerConcurrency, ingestion.handle)
     sweeper = setInterval(() => {
-      recoverJobs(jobs, queue, { allRunning: false, pendingOlderThanMs: 60_000 }).catch((error) => log.error({ err: error }, 'sweeper failed'))
+      Promise.all([
+        recoverJobs(jobs, queue, { allRunning: false, pendingOlderThanMs: 60_000 }),
+        recoverIngestion(ingestionStore, queue, INGESTION_SWEEP_AGE_MS),
+      ]).catch((error) => log.error({ err: error }, 'sweeper failed'))
     }, options.sweepIntervalMs ?? 15_000)
     sweeper.unref()
   }
 
-  const alignment = createAlignmentService({ jobs, steps, files, queue, generator, worker })
+  const alignment = createAlignmentService({ jobs, steps, files, queue, generator, markdown, worker })
+  const ingestionService = createIngestionService({ store: ingestionStore, files, queue })
   const server =
     (options.api ?? true)
       ? await createServer({
           keys,
-          flowRoutes: [filesRoutes({ files, blobs, maxUploadBytes: config.maxUploadBytes }), alignmentRoutes(alignment)],
+          flowRoutes: [filesRoutes({ files, blobs, maxUploadBytes: config.maxUploadBytes }), ingestionRoutes(ingestionService), alignmentRoutes(alignment)],
           ready: async () => database.executeSql('SELECT 1').then(() => true, () => false),
           maxUploadBytes: config.maxUploadBytes,
           logLevel: config.logLevel,
@@ -101,6 +124,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
     server,
     queue,
     worker,
+    ingestionWorker: ingestion,
     async listen() {
       if (!server) throw new Error('this process does not serve the API')
       const address = await server.listen({ port: config.port, host: config.host })
@@ -113,9 +137,17 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
       await server?.close()
       await worker?.shutdown()
       await queue.stop()
+      await pool.close()
       await database.close()
     },
   }
+}
+
+/** Ingestion jobs unfinished for this long get a new queue entry (their entry may be lost). */
+const INGESTION_SWEEP_AGE_MS = 10 * 60_000
+
+async function recoverIngestion(store: IngestionStore, queue: JobQueue, olderThanMs: number): Promise<void> {
+  for (const job of await store.unfinished(olderThanMs)) await queue.enqueue(INGESTION_QUEUE, { jobId: job.id })
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { AuthUser } from '../auth/index.js'
 import { createError } from '../errors/index.js'
 import type { FilesService } from '../files/index.js'
-import { PIPELINE_READY_TYPES } from '../files/index.js'
+import { ALIGNMENT_READY_TYPES, INGESTIBLE_TYPES, type MarkdownSource } from '../ingestion/index.js'
+import { isConversionError } from '../ingestion/converters/types.js'
 import type { JobQueue, StepStore } from '../jobs/index.js'
 import type { QaGenerator } from '../llm/index.js'
 import { countTokens } from 'gpt-tokenizer'
@@ -26,9 +27,13 @@ export interface AlignmentServiceDeps {
   files: FilesService
   queue: JobQueue
   generator: QaGenerator
+  markdown: MarkdownSource
   /** The in-process worker, when this process runs one (for prompt local cancels). */
   worker: AlignmentWorker | null
 }
+
+/** Legacy Office formats and the format to save them as. */
+const LEGACY_TYPES: Record<string, string | undefined> = { doc: 'docx', ppt: 'pptx' }
 
 /** Estimation caps: a request never makes the server read more than this. */
 const ESTIMATE_MAX_BYTES = 200 * 1024 * 1024
@@ -49,12 +54,26 @@ export function createAlignmentService(deps: AlignmentServiceDeps) {
     const known = new Set(found.map((f) => f.id))
     const missing = unique.filter((id) => !known.has(id))
     if (missing.length > 0) throw createError('QRY_UNKNOWN_FILES', `Unknown file ids: ${missing.join(', ')}`, { details: { missing } })
-    const notReady = found.filter((f) => !PIPELINE_READY_TYPES.has(f.type))
-    if (notReady.length > 0) {
-      const list = notReady.map((f) => `${f.filename} (${f.id}, ${f.type})`).join(', ')
-      throw createError('QRY_UNSUPPORTED_FILE_TYPE', `${list}: needs conversion to Markdown, which this server does not support yet. Upload .md or .txt files.`)
+    const legacy = found.filter((f) => LEGACY_TYPES[f.type])
+    if (legacy.length > 0) {
+      const list = legacy.map((f) => `${f.filename} (${f.id}) is a legacy .${f.type} file: save it as .${LEGACY_TYPES[f.type]} and upload it again`)
+      throw createError('QRY_UNSUPPORTED_FILE_TYPE', list.join('; '))
+    }
+    const unsupported = found.filter((f) => !INGESTIBLE_TYPES.has(f.type))
+    if (unsupported.length > 0) {
+      const list = unsupported.map((f) => `${f.filename} (${f.id}, ${f.type})`).join(', ')
+      throw createError('QRY_UNSUPPORTED_FILE_TYPE', `${list}: cannot be aligned; use PDF, DOCX, PPTX, HTML, Markdown or text`)
     }
     return unique.map((id) => found.find((f) => f.id === id)!)
+  }
+
+  async function toMarkdown(user: AuthUser, file: Parameters<MarkdownSource['toMarkdown']>[1]) {
+    try {
+      return await deps.markdown.toMarkdown(user.id, file)
+    } catch (error) {
+      if (isConversionError(error)) throw createError('QRY_DOCUMENT_UNREADABLE', `${error.message} Suggested fix: ${error.suggestedFix}`)
+      throw error
+    }
   }
 
   return {
@@ -115,7 +134,8 @@ export function createAlignmentService(deps: AlignmentServiceDeps) {
       let inputTokens = 0
       let outputTokens = 0
       const signal = new AbortController().signal
-      for (const file of sources) {
+      for (const source of sources) {
+        const file = ALIGNMENT_READY_TYPES.has(source.type) ? source : (await toMarkdown(user, source)).file
         const markdown = decodeText(await files.readBytes(file), file.filename)
         inputTokens += countTokens(markdown)
         for (const chunk of chunkMarkdown({ fileId: file.id, filename: file.filename, markdown })) {

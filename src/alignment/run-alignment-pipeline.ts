@@ -3,9 +3,10 @@ import fs from 'node:fs/promises'
 import { countTokens } from 'gpt-tokenizer'
 import { buildQualityReport, writeConversationsJsonl, writeConversationsParquet } from '../datasets/index.js'
 import type { BlobStore, FilesService } from '../files/index.js'
-import { PIPELINE_READY_TYPES } from '../files/index.js'
 import type { JobRun } from '../jobs/index.js'
 import { NonRetryableError } from '../jobs/index.js'
+import { ALIGNMENT_READY_TYPES, type MarkdownSource } from '../ingestion/index.js'
+import { isConversionError } from '../ingestion/converters/types.js'
 import type { QaGenerator } from '../llm/index.js'
 import { decodeText } from './decode-text.js'
 import type { AlignmentJobRow } from './job-store.js'
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   files: FilesService
   blobs: BlobStore
   generator: QaGenerator
+  /** Converts non-Markdown inputs (reusing earlier conversions). */
+  markdown: MarkdownSource
 }
 
 /** The outcome written to the job row. */
@@ -45,8 +48,11 @@ export interface PipelineResult {
 }
 
 interface SourceInfo {
+  /** The uploaded file (provenance in the dataset). */
   fileId: string
   filename: string
+  /** The Markdown the pipeline reads: the file itself, or its converted version. */
+  markdownFileId: string
 }
 
 /**
@@ -59,13 +65,13 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
   const sources = await run.mapUnits(
     'ingest',
     job.fileIds.map((id) => ({ key: id, input: id })),
-    (fileId) => ingest(job.userId, fileId, deps),
+    (fileId, signal) => ingest(job.userId, fileId, deps, signal),
   )
   const perFile = await run.mapUnits(
     'chunk_documents',
     sources.map((source) => ({ key: source.fileId, input: source })),
     async (source) => {
-      const file = await deps.files.get(job.userId, source.fileId)
+      const file = await deps.files.get(job.userId, source.markdownFileId)
       const markdown = decodeText(await deps.files.readBytes(file), file.filename)
       return chunkMarkdown({ fileId: source.fileId, filename: source.filename, markdown })
     },
@@ -99,14 +105,18 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
   return run.step('write_outputs', (signal) => writeOutputs({ job, type, systemPrompt, chunks, chunksById, pairs, verdict, deps, signal }))
 }
 
-async function ingest(userId: string, fileId: string, deps: PipelineDeps): Promise<SourceInfo> {
+async function ingest(userId: string, fileId: string, deps: PipelineDeps, signal: AbortSignal): Promise<SourceInfo> {
   const file = await deps.files.get(userId, fileId).catch(() => {
     throw new NonRetryableError(`Input file ${fileId} no longer exists`)
   })
-  if (!PIPELINE_READY_TYPES.has(file.type)) {
-    throw new NonRetryableError(`${file.filename} is a ${file.type.toUpperCase()} file; this server aligns Markdown and plain text only (convert it to .md first)`)
+  if (ALIGNMENT_READY_TYPES.has(file.type)) return { fileId: file.id, filename: file.filename, markdownFileId: file.id }
+  try {
+    const converted = await deps.markdown.toMarkdown(userId, file, { signal })
+    return { fileId: file.id, filename: file.filename, markdownFileId: converted.file.id }
+  } catch (error) {
+    if (isConversionError(error)) throw new NonRetryableError(`${error.message} Suggested fix: ${error.suggestedFix}`, { cause: error })
+    throw error
   }
-  return { fileId: file.id, filename: file.filename }
 }
 
 interface WriteInput {

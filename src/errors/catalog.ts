@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   QRY_INVALID_JSON: { status: 400, message: 'Request body is not valid JSON' },
   QRY_UNKNOWN_FILES: { status: 400, message: 'Unknown file ids' },
   QRY_UNSUPPORTED_FILE_TYPE: { status: 400, message: 'Unsupported file type' },
+  QRY_CONTENT_MISMATCH: { status: 400, message: 'The file content does not match its extension' },
   QRY_JOB_STATE_CONFLICT: { status: 409, message: 'The job is not in a state that allows this' },
   QRY_PAYLOAD_TOO_LARGE: { status: 413, message: 'Upload exceeds the size limit' },
   QRY_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
@@ -21,7 +22,7 @@ export const ERROR_CODES = {
   QRY_VALIDATION: { status: 422, message: 'Request validation failed' },
   QRY_JOB_INPUT: { status: 400, message: 'The job input cannot be used' },
   QRY_JOB_CANCELLED: { status: 409, message: 'The job was cancelled' },
-  QRY_DOCUMENT_UNREADABLE: { status: 422, message: 'The document cannot be read' },
+  QRY_DOCUMENT_UNREADABLE: { status: 400, message: 'The document cannot be read' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A catalogued error code. */

@@ -10,9 +10,6 @@ export const ALIGNMENT_FILE_TYPES = ['html', 'md', 'rst', 'rtf', 'txt', 'xml', '
 /** `TrainingFileType`: datasets accepted for training. */
 export const TRAINING_FILE_TYPES = ['jsonl', 'parquet', 'pt'] as const
 
-/** Document types the alignment pipeline can read today (others need the ingestion feature). */
-export const PIPELINE_READY_TYPES: ReadonlySet<string> = new Set(['md', 'txt'])
-
 /** The file type from a filename's extension (`markdown` counts as `md`), or null. */
 export function fileTypeOf(filename: string): string | null {
   const match = /\.([A-Za-z0-9]+)$/.exec(filename)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../db/index.js'
 import { createError } from '../errors/index.js'
@@ -27,6 +27,15 @@ export interface FilesService {
    * explicit `id` it is idempotent: registering the same id again returns the existing row.
    */
   register(userId: string, input: { id?: string; filename: string; purpose: string; type: string; localPath: string; originalFileId?: string }): Promise<FileRow>
+  /**
+   * Registers generated content (a converted document) under `id`; idempotent like
+   * {@link FilesService.register}.
+   */
+  registerContent(userId: string, input: { id: string; filename: string; purpose: string; type: string; content: string; originalFileId: string }): Promise<FileRow>
+  /** The newest live Markdown file derived from `sourceId`, if any. */
+  findDerived(userId: string, sourceId: string): Promise<FileRow | null>
+  /** Ids of the live files derived from `sourceId`. */
+  listDerived(userId: string, sourceId: string): Promise<string[]>
   get(userId: string, id: string): Promise<FileRow>
   /** All of `ids` that exist for the user; the caller reports the missing ones. */
   getMany(userId: string, ids: readonly string[]): Promise<FileRow[]>
@@ -77,6 +86,32 @@ export function createFilesService(db: Db, blobs: BlobStore): FilesService {
         originalFileId: input.originalFileId ?? null,
         ...stored,
       })
+    },
+    async registerContent(userId, input) {
+      const blobKey = `files/${input.id}`
+      const [existing] = await db.select().from(files).where(eq(files.id, input.id))
+      if (existing) return existing
+      const stored = await blobs.write(blobKey, Readable.from([Buffer.from(input.content, 'utf8')]))
+      const { content: _content, ...row } = input
+      return insert({ ...row, userId, blobKey, ...stored })
+    },
+    async findDerived(userId, sourceId) {
+      const [row] = await db
+        .select()
+        .from(files)
+        .where(and(eq(files.originalFileId, sourceId), eq(files.userId, userId), eq(files.deleted, false), eq(files.type, 'md')))
+        .orderBy(desc(files.createdAt))
+        .limit(1)
+      return row ?? null
+    },
+    async listDerived(userId, sourceId) {
+      await get(userId, sourceId)
+      const rows = await db
+        .select({ id: files.id })
+        .from(files)
+        .where(and(eq(files.originalFileId, sourceId), eq(files.userId, userId), eq(files.deleted, false)))
+        .orderBy(asc(files.createdAt))
+      return rows.map((row) => row.id)
     },
     get,
     async getMany(userId, ids) {

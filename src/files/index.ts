@@ -1,6 +1,6 @@
 export type { BlobStore, StoredBlob } from './blob-store.js'
 export { createFsBlobStore } from './fs-blob-store.js'
-export { ALIGNMENT_FILE_TYPES, FILE_PURPOSES, fileTypeOf, PIPELINE_READY_TYPES } from './file-types.js'
+export { ALIGNMENT_FILE_TYPES, FILE_PURPOSES, fileTypeOf } from './file-types.js'
 export { createFilesService } from './files-service.js'
 export type { FileRow, FilesService } from './files-service.js'
 export { filesRoutes, presentFile } from './routes.js'

@@ -2,7 +2,9 @@ import '@fastify/multipart'
 import { randomUUID } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { createError, validationError } from '../errors/index.js'
+import { Transform } from 'node:stream'
 import type { BlobStore, StoredBlob } from './blob-store.js'
+import { checkUploadContent, SNIFF_BYTES } from './check-upload-content.js'
 import { checkFileType, FILE_PURPOSES, fileTypeOf } from './file-types.js'
 import type { FileRow, FilesService } from './files-service.js'
 
@@ -10,6 +12,24 @@ interface ReceivedFile extends StoredBlob {
   id: string
   blobKey: string
   partFilename: string
+  /** The first bytes, for the content check. */
+  head: Uint8Array
+}
+
+/** Passes a stream through while keeping its first {@link SNIFF_BYTES} bytes. */
+function headRecorder(): { stream: Transform; head: () => Uint8Array } {
+  const chunks: Buffer[] = []
+  let kept = 0
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (kept < SNIFF_BYTES) {
+        chunks.push(chunk.subarray(0, SNIFF_BYTES - kept))
+        kept += Math.min(chunk.length, SNIFF_BYTES - kept)
+      }
+      done(null, chunk)
+    },
+  })
+  return { stream, head: () => new Uint8Array(Buffer.concat(chunks)) }
 }
 
 /**
@@ -30,8 +50,11 @@ export async function receiveUpload(request: FastifyRequest, files: FilesService
         }
         const id = `file-${randomUUID()}`
         const blobKey = `files/${id}`
-        const stored = await blobs.write(blobKey, part.file)
-        received.push({ id, blobKey, partFilename: part.filename, ...stored })
+        const recorder = headRecorder()
+        // pipe() does not forward errors (such as the size limit); destroying the recorder does.
+        part.file.on('error', (error) => recorder.stream.destroy(error))
+        const stored = await blobs.write(blobKey, part.file.pipe(recorder.stream))
+        received.push({ id, blobKey, partFilename: part.filename, head: recorder.head(), ...stored })
       } else {
         fields[part.fieldname] = String(part.value)
       }
@@ -59,7 +82,10 @@ async function commit(userId: string, fields: Record<string, string>, received: 
     const type = fileTypeOf(filename)
     const problem = checkFileType(purpose, type)
     if (problem) throw createError('QRY_UNSUPPORTED_FILE_TYPE', `${filename}: ${problem}`)
-    rows.push(await files.adopt(userId, { ...file, filename, purpose, type: type as string }))
+    const mismatch = checkUploadContent(file.head, filename, type as string)
+    if (mismatch) throw createError('QRY_CONTENT_MISMATCH', mismatch)
+    const { head: _head, partFilename: _partFilename, ...stored } = file
+    rows.push(await files.adopt(userId, { ...stored, filename, purpose, type: type as string }))
   }
   return rows
 }

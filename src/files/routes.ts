@@ -96,6 +96,11 @@ export function filesRoutes(deps: { files: FilesService; blobs: BlobStore; maxUp
         .send(stream)
     })
 
+    app.get('/files/:file_id/derived-files', { schema: { tags, summary: 'Files derived from this one (converted Markdown, outputs)', params: FileIdParams } }, async (request) => ({
+      object: 'list',
+      data: await files.listDerived(request.user.id, request.params.file_id),
+    }))
+
     app.delete('/files/:file_id', { schema: { tags, summary: 'Delete a file', params: FileIdParams } }, async (request) => {
       const row = await files.remove(request.user.id, request.params.file_id)
       return { id: row.id, object: 'file', deleted: true }

@@ -19,5 +19,5 @@ export const files = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
-  (t) => [index('files_user_created_idx').on(t.userId, t.createdAt)],
+  (t) => [index('files_user_created_idx').on(t.userId, t.createdAt), index('files_original_idx').on(t.originalFileId)],
 )

@@ -192,17 +192,6 @@ describe('alignment request validation', () => {
     expect(res.json().detail).toContain(bobFile)
   })
 
-  it('explains that other formats need conversion', async () => {
-    const body = multipart([
-      { name: 'purpose', value: 'alignment' },
-      { name: 'files', filename: 'scan.pdf', content: '%PDF-1.4\n' },
-    ])
-    const pdf = (await inject({ method: 'PUT', url: '/v1/flow/files', headers: { ...auth(), ...body.headers }, payload: body.payload })).json().id
-    const res = await generate({ instructions: 'x', files: [pdf] })
-    expect(res.statusCode).toBe(400)
-    expect(res.json().detail).toMatch(/scan\.pdf.*Markdown/)
-  })
-
   it('returns 404 for an unknown job', async () => {
     const res = await inject({ method: 'GET', url: '/v1/flow/alignment/al-missing', headers: auth() })
     expect(res.statusCode).toBe(404)

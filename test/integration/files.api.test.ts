@@ -123,6 +123,10 @@ describe('Files API', () => {
     expect(badPurpose.statusCode).toBe(422)
     expect(badPurpose.json().detail[0]).toMatchObject({ loc: ['body', 'purpose'], type: 'enum', input: 'homework' })
 
+    const mislabelled = await upload(ALICE_KEY, 'report.pdf', Buffer.from([0x50, 0x4b, 3, 4, 20, 0, 0, 0]))
+    expect(mislabelled.statusCode).toBe(400)
+    expect(mislabelled.json().detail).toMatch(/report\.pdf is named \.pdf but its content is a ZIP container/)
+
     const badType = await upload(ALICE_KEY, 'tool.exe', 'MZ')
     expect(badType.statusCode).toBe(400)
     expect(badType.json().detail).toMatch(/tool\.exe.*not accepted/)

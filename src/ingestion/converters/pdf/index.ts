@@ -1,0 +1,17 @@
+/**
+ * Layout-aware PDF → Markdown conversion (converter id `pdf-layout`), on pdf.js via unpdf.
+ *
+ * The pipeline, one module per step:
+ * 1. `open-pdf-document` / `read-document-text` / `read-page-runs`: pdf.js text items → upright
+ *    text runs per page; load failures → `ConversionError`s.
+ * 2. `measure-fonts` (+ `estimate-bold-fonts`): body size, bold and monospaced fonts.
+ * 3. `build-segments`: runs → rows → segments split at wide gaps.
+ * 4. `remove-page-furniture`: running headers/footers and page numbers out.
+ * 5. `order-columns` → `group-lines`: reading order (columns) and lines per flow.
+ * 6. `build-blocks` (+ `find-code-block`, `find-table`, `find-heading`, `parse-list-marker`):
+ *    code, tables, headings, lists, paragraphs.
+ * 7. `render-markdown`: heading levels, cross-page paragraph joins, page offsets.
+ */
+export { convertPdf, PDF_CONVERTER_ID } from './convert-pdf.js'
+export { PDF_FAILURES } from './pdf-conversion-errors.js'
+export type { PdfFailure } from './pdf-conversion-errors.js'
