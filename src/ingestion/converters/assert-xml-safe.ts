@@ -1,5 +1,6 @@
 import { decodeXmlBytes, MAX_XML_DEPTH } from './parse-xml-safely.js'
 import { ConversionError } from './types.js'
+import { indexAfter, tagEnd } from './scan-markup.js'
 
 const FIX = 'open the file in its application, save it again and upload it again'
 
@@ -37,22 +38,4 @@ export function assertXmlSafe(xml: string | Uint8Array, label: string, maxDepth 
     }
     at = end + 1
   }
-}
-
-function indexAfter(text: string, terminator: string, from: number): number {
-  const found = text.indexOf(terminator, from)
-  return found === -1 ? text.length : found + terminator.length
-}
-
-/** Index of the `>` closing the tag at `start`, skipping quoted attribute values (which may hold `>`). */
-function tagEnd(text: string, start: number): number {
-  let quote = 0
-  for (let i = start + 1; i < text.length; i++) {
-    const char = text.charCodeAt(i)
-    if (quote !== 0) {
-      if (char === quote) quote = 0
-    } else if (char === 0x22 || char === 0x27) quote = char
-    else if (char === 0x3e) return i
-  }
-  return text.length
 }

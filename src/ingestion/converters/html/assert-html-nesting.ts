@@ -1,4 +1,5 @@
 import { ConversionError } from '../types.js'
+import { indexAfter, tagEnd } from '../scan-markup.js'
 
 /**
  * Nesting the pre-scan lets through. It runs before the DOM exists because the HTML parser
@@ -99,21 +100,4 @@ function lastOpenWithin(open: readonly string[], name: string, boundaries: reado
     if (boundaries.includes(open[i] as string)) return -1
   }
   return -1
-}
-
-function indexAfter(text: string, terminator: string, from: number): number {
-  const found = text.indexOf(terminator, from)
-  return found === -1 ? text.length : found + terminator.length
-}
-
-function tagEnd(text: string, start: number): number {
-  let quote = 0
-  for (let i = start + 1; i < text.length; i++) {
-    const char = text.charCodeAt(i)
-    if (quote !== 0) {
-      if (char === quote) quote = 0
-    } else if (char === 0x22 || char === 0x27) quote = char
-    else if (char === 0x3e) return i
-  }
-  return text.length
 }
