@@ -46,7 +46,7 @@ const generator = createExtractiveGenerator()
 const chunks = chunkMarkdown({ fileId: 'file-bench', filename: 'manual.md', markdown: corpus })
 const signal = new AbortController().signal
 const pairs = []
-for (const chunk of chunks) pairs.push(...(await generator.generate({ chunk, instructions: 'bench', type: 'principle', signal })))
+for (const chunk of chunks) pairs.push(...(await generator.generate({ chunk, instructions: 'bench', type: 'principle', signal })).pairs)
 filterPairs(pairs, new Map(chunks.map((c) => [c.id, c])))
 const baselineSeconds = (performance.now() - baselineStart) / 1000
 

@@ -139,7 +139,7 @@ export function createAlignmentService(deps: AlignmentServiceDeps) {
         const markdown = decodeText(await files.readBytes(file), file.filename)
         inputTokens += countTokens(markdown)
         for (const chunk of chunkMarkdown({ fileId: file.id, filename: file.filename, markdown })) {
-          for (const pair of await deps.generator.generate({ chunk, instructions: '', type: 'principle', signal })) {
+          for (const pair of (await deps.generator.generate({ chunk, instructions: '', type: 'principle', signal })).pairs) {
             outputTokens += countTokens(pair.question) + countTokens(pair.answer)
           }
         }

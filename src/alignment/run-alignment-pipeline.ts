@@ -7,7 +7,7 @@ import type { JobRun } from '../jobs/index.js'
 import { NonRetryableError } from '../jobs/index.js'
 import { ALIGNMENT_READY_TYPES, type MarkdownSource } from '../ingestion/index.js'
 import { isConversionError } from '../ingestion/converters/types.js'
-import type { QaGenerator } from '../llm/index.js'
+import type { GenerateOutcome, QaGenerator } from '../llm/index.js'
 import { decodeText } from './decode-text.js'
 import type { AlignmentJobRow } from './job-store.js'
 import {
@@ -16,6 +16,7 @@ import {
   chunkMarkdown,
   combineSummaries,
   filterPairs,
+  createBm25Index,
   pickDistractors,
   renderConversation,
   summarizeChunks,
@@ -27,6 +28,9 @@ import {
 } from './pipeline/index.js'
 import { presentOutput } from './present-job.js'
 import type { AlignmentOutput } from './tables.js'
+
+/** Distractor documents per context_data example. */
+const DISTRACTORS = 2
 
 /** What the pipeline needs from the rest of Quarry. */
 export interface PipelineDeps {
@@ -89,12 +93,13 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
     job.systemPrompt?.trim() ? job.systemPrompt : buildSystemPrompt({ instructions: job.instructions, summary: combineSummaries(summaries), type }),
   )
 
-  const generated = await run.mapUnits(
+  const outcomes = await run.mapUnits(
     'generate_qa_pairs',
     chunks.map((chunk) => ({ key: chunk.id, input: chunk })),
     (chunk, signal) => deps.generator.generate({ chunk, instructions: job.instructions, type, signal }),
   )
-  const pairs = generated.flat()
+  const pairs = outcomes.flatMap((outcome) => outcome.pairs)
+  const usage = summarizeUsage(outcomes)
   const chunksById = new Map(chunks.map((chunk) => [chunk.id, chunk]))
   const verdict = await run.step('validate', async () => {
     const { dropped } = filterPairs(pairs, chunksById)
@@ -102,7 +107,7 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
     return pairs.flatMap((pair, index) => (droppedAt.has(pair) ? [{ index, reason: droppedAt.get(pair) as DropReason }] : []))
   })
 
-  return run.step('write_outputs', (signal) => writeOutputs({ job, type, systemPrompt, chunks, chunksById, pairs, verdict, deps, signal }))
+  return run.step('write_outputs', (signal) => writeOutputs({ job, type, systemPrompt, chunks, chunksById, pairs, verdict, usage, deps, signal }))
 }
 
 async function ingest(userId: string, fileId: string, deps: PipelineDeps, signal: AbortSignal): Promise<SourceInfo> {
@@ -119,6 +124,27 @@ async function ingest(userId: string, fileId: string, deps: PipelineDeps, signal
   }
 }
 
+/** LLM spend and failures over all chunks, for the job's counters and the quality report. */
+interface UsageSummary {
+  calls: number
+  cached_calls: number
+  input_tokens: number
+  output_tokens: number
+  malformed: Record<string, number>
+}
+
+function summarizeUsage(outcomes: readonly GenerateOutcome[]): UsageSummary {
+  const summary: UsageSummary = { calls: 0, cached_calls: 0, input_tokens: 0, output_tokens: 0, malformed: {} }
+  for (const outcome of outcomes) {
+    summary.calls += outcome.calls
+    summary.cached_calls += outcome.cachedCalls
+    summary.input_tokens += outcome.usage.inputTokens
+    summary.output_tokens += outcome.usage.outputTokens
+    for (const reason of outcome.malformed) summary.malformed[reason] = (summary.malformed[reason] ?? 0) + 1
+  }
+  return summary
+}
+
 interface WriteInput {
   job: AlignmentJobRow
   type: AlignmentType
@@ -127,6 +153,7 @@ interface WriteInput {
   chunksById: Map<string, Chunk>
   pairs: QaPair[]
   verdict: Array<{ index: number; reason: DropReason }>
+  usage: UsageSummary
   deps: PipelineDeps
   signal: AbortSignal
 }
@@ -134,11 +161,20 @@ interface WriteInput {
 async function writeOutputs(input: WriteInput): Promise<PipelineResult> {
   const { job, deps, chunks, chunksById } = input
   const droppedIndexes = new Set(input.verdict.map((d) => d.index))
+  // Hard distractors: the chunks most similar to the source (BM25), so the model learns to pick
+  // the right document, not just any on-topic one; random picks fill in when BM25 finds too few.
+  const bm25 = input.type === 'context_data' ? createBm25Index(chunks) : null
+  const distractorsFor = (chunk: Chunk): Chunk[] => {
+    const similar = bm25?.search(chunk.text, DISTRACTORS, new Set([chunk.id])) ?? []
+    if (similar.length >= DISTRACTORS) return similar
+    const taken = new Set([chunk.id, ...similar.map((c) => c.id)])
+    return [...similar, ...pickDistractors(chunk, chunks, DISTRACTORS + similar.length).filter((c) => !taken.has(c.id))].slice(0, DISTRACTORS)
+  }
   const conversations: Conversation[] = []
   input.pairs.forEach((pair, index) => {
     if (droppedIndexes.has(index)) return
     const chunk = chunksById.get(pair.chunkId) as Chunk
-    const distractors = input.type === 'context_data' ? pickDistractors(chunk, chunks) : []
+    const distractors = input.type === 'context_data' ? distractorsFor(chunk) : []
     conversations.push({
       messages: renderConversation(pair, { type: input.type, systemPrompt: input.systemPrompt, chunk, distractors }),
       sourceFileId: chunk.fileId,
@@ -171,7 +207,7 @@ async function writeOutputs(input: WriteInput): Promise<PipelineResult> {
     const reportPath = path.join(dir, `${base}-quality-report.json`)
     await writeConversationsParquet(conversations, parquetPath)
     await writeConversationsJsonl(conversations, jsonlPath)
-    await fs.writeFile(reportPath, JSON.stringify(report, null, 2))
+    await fs.writeFile(reportPath, JSON.stringify({ ...report, llm_usage: input.usage }, null, 2))
     input.signal.throwIfAborted()
     const register = (localPath: string, purpose: string, type: string, suffix: string) =>
       deps.files.register(job.userId, { id: `file-${job.id}-${suffix}`, filename: path.basename(localPath), purpose, type, localPath, originalFileId: job.id })

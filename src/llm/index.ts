@@ -1,6 +1,9 @@
 /**
  * The LLM feature: the question-generator port and its adapters.
  */
-export type { GenerateInput, QaGenerator } from './qa-generator.js'
+export { pairsOnly } from './qa-generator.js'
+export type { GenerateInput, GenerateOutcome, QaGenerator } from './qa-generator.js'
+export { isLlmCallError, LlmCallError } from './language-model.js'
+export type { JsonSchemaSpec, LanguageModel, LlmMessage, LlmRequest, LlmResult } from './language-model.js'
 export { createExtractiveGenerator, DEFAULT_MAX_PAIRS_PER_CHUNK } from './extractive/create-extractive-generator.js'
 export type { ExtractiveGeneratorOptions } from './extractive/create-extractive-generator.js'

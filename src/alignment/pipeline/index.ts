@@ -25,3 +25,5 @@ export { htmlToText, markdownToPlainText, normalizeForMatch, normalizeWhitespace
 export { splitSentences } from './split-sentences.js'
 export { contentWords, STOP_WORDS } from './stop-words.js'
 export { hash32, hashToUnit } from './stable-hash.js'
+export { createBm25Index } from './bm25-index.js'
+export type { Bm25Index } from './bm25-index.js'

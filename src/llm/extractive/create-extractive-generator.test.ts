@@ -19,7 +19,7 @@ function chunkOf(markdown: string, path: string[] = []): Chunk {
 }
 
 async function generate(chunk: Chunk, instructions = 'Questions about the company expense policy'): Promise<QaPair[]> {
-  return createExtractiveGenerator({ maxPairsPerChunk: 50 }).generate({ chunk, instructions, type: 'principle', signal })
+  return (await createExtractiveGenerator({ maxPairsPerChunk: 50 }).generate({ chunk, instructions, type: 'principle', signal })).pairs
 }
 
 /** The pair made from one sentence, as [question, answer]. */
@@ -163,7 +163,7 @@ describe('createExtractiveGenerator', () => {
   it('caps pairs per chunk and keeps every kind represented', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => `| City ${i} | ${40 + i} EUR |`).join('\n')
     const text = `${EXPENSE_SECTION.replace(/^## .*\n/, '')}\n| City | Rate |\n|---|---|\n${rows}\n`
-    const pairs = await createExtractiveGenerator({ maxPairsPerChunk: 8 }).generate({ chunk: chunkOf(text, ['Expense approval']), instructions: '', type: 'principle', signal })
+    const { pairs } = await createExtractiveGenerator({ maxPairsPerChunk: 8 }).generate({ chunk: chunkOf(text, ['Expense approval']), instructions: '', type: 'principle', signal })
     expect(pairs).toHaveLength(8)
     expect(new Set(pairs.map((p) => p.kind))).toEqual(new Set(['rule', 'definition', 'prohibition', 'list', 'table', 'summary']))
     expect(pairs[pairs.length - 1]?.kind).toBe('summary')

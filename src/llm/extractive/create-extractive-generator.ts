@@ -1,4 +1,4 @@
-import type { QaGenerator } from '../qa-generator.js'
+import { pairsOnly, type QaGenerator } from '../qa-generator.js'
 import { extractPairs } from './extract-pairs.js'
 
 /** Options of {@link createExtractiveGenerator}. */
@@ -29,7 +29,7 @@ export const DEFAULT_MAX_PAIRS_PER_CHUNK = 12
  *
  * @example
  * const generator = createExtractiveGenerator()
- * const pairs = await generator.generate({ chunk, instructions: 'Expense policy Q&A', type: 'principle', signal })
+ * const { pairs } = await generator.generate({ chunk, instructions: 'Expense policy Q&A', type: 'principle', signal })
  */
 export function createExtractiveGenerator(opts: ExtractiveGeneratorOptions = {}): QaGenerator {
   const maxPairs = Math.max(1, Math.floor(opts.maxPairsPerChunk ?? DEFAULT_MAX_PAIRS_PER_CHUNK))
@@ -38,7 +38,7 @@ export function createExtractiveGenerator(opts: ExtractiveGeneratorOptions = {})
     offline: true,
     async generate({ chunk, instructions, signal }) {
       signal.throwIfAborted()
-      return extractPairs(chunk, instructions, maxPairs)
+      return pairsOnly(extractPairs(chunk, instructions, maxPairs))
     },
   }
 }

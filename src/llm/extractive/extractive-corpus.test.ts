@@ -53,7 +53,7 @@ async function run(markdown: string): Promise<{ chunks: Chunk[]; pairs: QaPair[]
   const generator = createExtractiveGenerator()
   const signal = new AbortController().signal
   const pairs: QaPair[] = []
-  for (const chunk of chunks) pairs.push(...(await generator.generate({ chunk, instructions: 'Company expense policy', type: 'principle', signal })))
+  for (const chunk of chunks) pairs.push(...(await generator.generate({ chunk, instructions: 'Company expense policy', type: 'principle', signal })).pairs)
   return { chunks, pairs }
 }
 
