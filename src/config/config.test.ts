@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       dataDir: path.resolve('./data'),
       apiKeys: [],
       databaseUrl: null,
-      llm: { baseUrl: null, apiKey: null, model: null },
+      llm: { baseUrl: null, apiKey: null, model: null, concurrency: 8, requestsPerMinute: null, tokensPerMinute: null, timeoutMs: 120_000, structuredOutput: 'auto' },
       maxUploadBytes: 4 * 1024 ** 3,
       workerConcurrency: 2,
     })

@@ -22,7 +22,21 @@ export interface QuarryConfig {
   /** PostgreSQL connection string; when unset the embedded PGlite database is used. @default null */
   databaseUrl: string | null
   /** OpenAI-compatible LLM server; when unset the offline extractive generator is used. */
-  llm: { baseUrl: string | null; apiKey: string | null; model: string | null }
+  llm: {
+    baseUrl: string | null
+    apiKey: string | null
+    model: string | null
+    /** LLM requests in flight at once per worker process (the AIMD ceiling). @default 8 */
+    concurrency: number
+    /** Requests per minute allowed by the server, or null for no limit. @default null */
+    requestsPerMinute: number | null
+    /** Tokens per minute allowed by the server, or null for no limit. @default null */
+    tokensPerMinute: number | null
+    /** Per-request timeout. @default 120000 */
+    timeoutMs: number
+    /** `auto` (detect), `json_schema`, `json_object` or `text`. @default "auto" */
+    structuredOutput: 'auto' | 'json_schema' | 'json_object' | 'text'
+  }
   /** Largest accepted upload, in bytes. @default 4294967296 (4 GiB, SeekrFlow's API limit) */
   maxUploadBytes: number
   /** Alignment jobs one worker process runs at once. @default 2 */
@@ -48,6 +62,11 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { env: 'QUARRY_LLM_BASE_URL', default: '(none: offline generator)', description: 'OpenAI-compatible server URL.' },
   { env: 'QUARRY_LLM_API_KEY', default: '(none)', description: 'API key for the LLM server.' },
   { env: 'QUARRY_LLM_MODEL', default: '(none)', description: 'Model name sent to the LLM server.' },
+  { env: 'QUARRY_LLM_CONCURRENCY', default: '8', description: 'LLM requests in flight per worker process.' },
+  { env: 'QUARRY_LLM_RPM', default: '(no limit)', description: 'LLM requests per minute.' },
+  { env: 'QUARRY_LLM_TPM', default: '(no limit)', description: 'LLM tokens per minute.' },
+  { env: 'QUARRY_LLM_TIMEOUT_MS', default: '120000', description: 'Timeout of one LLM request.' },
+  { env: 'QUARRY_LLM_STRUCTURED_OUTPUT', default: 'auto', description: 'auto, json_schema, json_object or text.' },
   { env: 'QUARRY_MAX_UPLOAD_BYTES', default: '4294967296', description: 'Largest accepted upload.' },
   { env: 'QUARRY_WORKER_CONCURRENCY', default: '2', description: 'Jobs one worker process runs at once.' },
   { env: 'QUARRY_LOG_LEVEL', default: 'info', description: 'Server log level.' },
@@ -75,6 +94,11 @@ export function loadConfig(env: Env, overrides: Partial<QuarryConfig> = {}): Rea
       baseUrl: nonEmpty(env.QUARRY_LLM_BASE_URL),
       apiKey: nonEmpty(env.QUARRY_LLM_API_KEY),
       model: nonEmpty(env.QUARRY_LLM_MODEL),
+      concurrency: parseInteger(env, 'QUARRY_LLM_CONCURRENCY', 8, 1, 1024),
+      requestsPerMinute: nonEmpty(env.QUARRY_LLM_RPM) === null ? null : parseInteger(env, 'QUARRY_LLM_RPM', 0, 1, 10_000_000),
+      tokensPerMinute: nonEmpty(env.QUARRY_LLM_TPM) === null ? null : parseInteger(env, 'QUARRY_LLM_TPM', 0, 1, 1_000_000_000),
+      timeoutMs: parseInteger(env, 'QUARRY_LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
+      structuredOutput: parseChoice(env, 'QUARRY_LLM_STRUCTURED_OUTPUT', ['auto', 'json_schema', 'json_object', 'text'] as const, 'auto'),
     },
     maxUploadBytes: parseInteger(env, 'QUARRY_MAX_UPLOAD_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     workerConcurrency: parseInteger(env, 'QUARRY_WORKER_CONCURRENCY', 2, 1, 256),
@@ -98,6 +122,13 @@ function parseInteger(env: Env, name: string, fallback: number, min: number, max
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`)
   }
   return value
+}
+
+function parseChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = nonEmpty(env[name])
+  if (raw === null) return fallback
+  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got "${raw}"`)
+  return raw as T
 }
 
 function parseApiKeys(raw: string | undefined): StaticApiKey[] {
