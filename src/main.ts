@@ -20,7 +20,7 @@ import {
   type IngestionWorker,
 } from './ingestion/index.js'
 import { createPgBossQueue, createStepStore, type JobQueue } from './jobs/index.js'
-import { createExtractiveGenerator } from './llm/index.js'
+import { createExtractiveGenerator, type QaGenerator } from './llm/index.js'
 import { createLogger } from './log.js'
 import { VERSION } from './version.js'
 
@@ -86,7 +86,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
   let ingestion: IngestionWorker | null = null
   let sweeper: NodeJS.Timeout | null = null
   if (options.workers ?? true) {
-    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, generator, markdown }, log, leaseMs: options.leaseMs })
+    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown }, generatorFor: (job) => offlineGeneratorFor(job.params, generator), log, leaseMs: options.leaseMs })
     ingestion = createIngestionWorker({ store: ingestionStore, files, markdown, log, workerId: `worker-${process.pid}` })
     // Embedded mode: this process is the only one on the database, so every running job is ours to resume.
     await recoverJobs(jobs, queue, { allRunning: embedded, pendingOlderThanMs: embedded ? 0 : 60_000 })
@@ -141,6 +141,12 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
       await database.close()
     },
   }
+}
+
+/** The offline generator, sized by the job's `pairs_per_chunk` option when it has one. */
+function offlineGeneratorFor(params: Record<string, unknown>, fallback: QaGenerator): QaGenerator {
+  const perChunk = typeof params.pairs_per_chunk === 'number' ? params.pairs_per_chunk : null
+  return perChunk === null ? fallback : createExtractiveGenerator({ maxPairsPerChunk: perChunk })
 }
 
 /** Ingestion jobs unfinished for this long get a new queue entry (their entry may be lost). */

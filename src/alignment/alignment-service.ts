@@ -9,6 +9,7 @@ import { countTokens } from 'gpt-tokenizer'
 import { ALIGNMENT_QUEUE, type AlignmentWorker } from './alignment-worker.js'
 import { decodeText } from './decode-text.js'
 import { TERMINAL_STATUSES, type AlignmentJobRow, type AlignmentJobStore } from './job-store.js'
+import type { JobOptions } from './job-options.js'
 import { chunkMarkdown, type AlignmentType } from './pipeline/index.js'
 
 /** A validated `AlignmentRequest`. */
@@ -18,6 +19,8 @@ export interface CreateJobInput {
   type: AlignmentType
   systemPrompt: string | null
   vectorDatabaseId: string | null
+  /** Quarry's job options (model, limits, sampling). */
+  options: JobOptions
 }
 
 /** Dependencies of the alignment service. */
@@ -86,6 +89,7 @@ export function createAlignmentService(deps: AlignmentServiceDeps) {
         instructions: input.instructions,
         systemPrompt: input.systemPrompt,
         fileIds: sources.map((f) => f.id),
+        params: input.options,
         status: 'pending',
         statusMessage: 'Created',
       })

@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events'
 import { isAppError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import { createJobRun, etaMinutes, isCancellation, type ProgressSnapshot, type StepStore } from '../jobs/index.js'
-import type { AlignmentJobStore, Lease } from './job-store.js'
+import type { QaGenerator } from '../llm/index.js'
+import type { AlignmentJobRow, AlignmentJobStore, Lease } from './job-store.js'
 import { alignmentPlan, STEP_MESSAGES, type StepId } from './pipeline-plan.js'
 import { runAlignmentPipeline, type PipelineDeps } from './run-alignment-pipeline.js'
 
@@ -16,7 +17,12 @@ export const ALIGNMENT_QUEUE = 'alignment'
 export interface AlignmentWorkerOptions {
   jobs: AlignmentJobStore
   steps: StepStore
-  pipeline: PipelineDeps
+  /** Everything the pipeline needs except the generator, which is chosen per job. */
+  pipeline: Omit<PipelineDeps, 'generator' | 'counters'>
+  /** The question generator for a job (its options may pick the model, pairs per chunk…). */
+  generatorFor: (job: AlignmentJobRow) => QaGenerator
+  /** A note about the LLM's state for `status_message` (rate limiting, outage), or null. */
+  llmStatus?: () => string | null
   log: Logger
   /** Lease length; renewed at half. @default 30000 */
   leaseMs?: number
@@ -59,6 +65,8 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
     }, leaseMs / 2)
     heartbeat.unref()
     try {
+      const generator = options.generatorFor(row)
+      const counters = { inputTokens: row.inputTokens, outputTokens: row.outputTokens }
       const totalBytes = (await options.pipeline.files.getMany(row.userId, row.fileIds)).reduce((sum, f) => sum + f.bytes, 0)
       const run = await createJobRun({
         store: options.steps,
@@ -67,28 +75,30 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
         plan: alignmentPlan({
           files: row.fileIds.length,
           totalBytes,
-          generateSecondsPerUnit: options.pipeline.generator.offline ? 0.002 : 5,
+          generateSecondsPerUnit: generator.offline ? 0.002 : 5,
           generateConcurrency: options.generateConcurrency ?? 4,
         }),
         report: async (snapshot) => {
-          const ok = await jobs.report(jobId, lease, progressFields(snapshot))
+          const fields = { ...progressFields(snapshot, options.llmStatus?.() ?? null), ...(generator.offline ? {} : counters) }
+          const ok = await jobs.report(jobId, lease, fields)
           if (ok) events.emit('progress', jobId, snapshot)
           return ok
         },
       })
-      const result = await runAlignmentPipeline(row, run, options.pipeline)
-      await jobs.finish(jobId, lease, 'completed', {
+      const result = await runAlignmentPipeline(row, run, { ...options.pipeline, generator, counters })
+      const status = result.stoppedReason ? 'stopped' : 'completed'
+      await jobs.finish(jobId, lease, status, {
         currentStep: 'write_outputs',
         stepProgress: 100,
         progress: 100,
         statusMessage: result.message,
         resolvedSystemPrompt: result.systemPrompt,
         outputFiles: result.outputs,
-        inputTokens: result.inputTokens,
-        outputTokens: result.outputTokens,
+        inputTokens: generator.offline ? result.inputTokens : counters.inputTokens,
+        outputTokens: generator.offline ? result.outputTokens : counters.outputTokens,
       })
-      log.info({ jobId, conversations: result.conversations }, 'alignment job completed')
-      events.emit('settled', jobId, 'completed')
+      log.info({ jobId, conversations: result.conversations, status }, 'alignment job finished')
+      events.emit('settled', jobId, status)
     } catch (error) {
       if (controller.signal.reason === SHUTDOWN) {
         await jobs.release(jobId, lease, 'Interrupted by a worker shutdown; it resumes on the next worker')
@@ -149,7 +159,7 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
 /** The worker handle. */
 export type AlignmentWorker = ReturnType<typeof createAlignmentWorker>
 
-function progressFields(snapshot: ProgressSnapshot) {
+function progressFields(snapshot: ProgressSnapshot, llmNote: string | null) {
   const eta = snapshot.etaSeconds
   return {
     currentStep: snapshot.currentStep,
@@ -157,6 +167,6 @@ function progressFields(snapshot: ProgressSnapshot) {
     progress: snapshot.progress,
     etaMinutes: etaMinutes(eta),
     estimatedCompletionAt: eta === null ? null : new Date(Date.now() + eta * 1000),
-    statusMessage: snapshot.currentStep ? STEP_MESSAGES[snapshot.currentStep as StepId] : null,
+    statusMessage: [snapshot.currentStep ? STEP_MESSAGES[snapshot.currentStep as StepId] : null, llmNote].filter(Boolean).join(' — ') || null,
   }
 }

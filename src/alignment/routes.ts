@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import type { AlignmentService } from './alignment-service.js'
+import { JobOptionsSchema, pickJobOptions } from './job-options.js'
 import { presentJob, wantsStringProgress } from './present-job.js'
 import type { AlignmentJobRow } from './job-store.js'
 import { JOB_STATUSES } from './job-store.js'
@@ -43,6 +44,7 @@ const AlignmentResponse = Type.Object(
 
 const AlignmentRequest = Type.Object(
   {
+    ...JobOptionsSchema.properties,
     instructions: Type.String({ minLength: 1, maxLength: 50_000 }),
     files: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 1000 }),
     system_prompt: Type.Optional(Type.Union([Type.String({ maxLength: 50_000 }), Type.Null()])),
@@ -77,6 +79,7 @@ export function alignmentRoutes(service: AlignmentService): FastifyPluginAsyncTy
         type: body.type === 'context_data' || body.type === 'raft' ? 'context_data' : 'principle',
         systemPrompt: body.system_prompt ?? null,
         vectorDatabaseId: body.vector_database_id ?? null,
+        options: pickJobOptions(body),
       })
       return render(request, row)
     })

@@ -7,7 +7,7 @@ import type { JobRun } from '../jobs/index.js'
 import { NonRetryableError } from '../jobs/index.js'
 import { ALIGNMENT_READY_TYPES, type MarkdownSource } from '../ingestion/index.js'
 import { isConversionError } from '../ingestion/converters/types.js'
-import type { GenerateOutcome, QaGenerator } from '../llm/index.js'
+import { pairsOnly, type GenerateOutcome, type QaGenerator } from '../llm/index.js'
 import { decodeText } from './decode-text.js'
 import type { AlignmentJobRow } from './job-store.js'
 import {
@@ -39,6 +39,8 @@ export interface PipelineDeps {
   generator: QaGenerator
   /** Converts non-Markdown inputs (reusing earlier conversions). */
   markdown: MarkdownSource
+  /** Live LLM token counters of the job, read by the worker's progress writes. */
+  counters?: { inputTokens: number; outputTokens: number }
 }
 
 /** The outcome written to the job row. */
@@ -49,6 +51,8 @@ export interface PipelineResult {
   inputTokens: number
   outputTokens: number
   message: string
+  /** Set when a limit the user gave (token budget, max pairs) ended generation early. */
+  stoppedReason: string | null
 }
 
 interface SourceInfo {
@@ -93,13 +97,28 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
     job.systemPrompt?.trim() ? job.systemPrompt : buildSystemPrompt({ instructions: job.instructions, summary: combineSummaries(summaries), type }),
   )
 
-  const outcomes = await run.mapUnits(
+  const limits = jobLimits(job)
+  const spent = summarizeUsage([...(await run.storedUnits<UnitOutcome>('generate_qa_pairs')).values()])
+  const live = { tokens: spent.input_tokens + spent.output_tokens, pairs: spent.pairs }
+  const outcomes = await run.mapUnits<Chunk, UnitOutcome>(
     'generate_qa_pairs',
     chunks.map((chunk) => ({ key: chunk.id, input: chunk })),
-    (chunk, signal) => deps.generator.generate({ chunk, instructions: job.instructions, type, signal }),
+    async (chunk, signal) => {
+      // A limit reached: the remaining units are recorded as skipped, so a resumed run agrees.
+      if (limitReached(limits, live)) return { ...pairsOnly([]), skipped: true }
+      const outcome = await deps.generator.generate({ chunk, instructions: job.instructions, type, signal })
+      live.tokens += outcome.usage.inputTokens + outcome.usage.outputTokens
+      live.pairs += outcome.pairs.length
+      if (deps.counters) {
+        deps.counters.inputTokens += outcome.usage.inputTokens
+        deps.counters.outputTokens += outcome.usage.outputTokens
+      }
+      return outcome
+    },
   )
   const pairs = outcomes.flatMap((outcome) => outcome.pairs)
   const usage = summarizeUsage(outcomes)
+  const stoppedReason = outcomes.some((o) => o.skipped) ? stopMessage(limits, usage, outcomes) : null
   const chunksById = new Map(chunks.map((chunk) => [chunk.id, chunk]))
   const verdict = await run.step('validate', async () => {
     const { dropped } = filterPairs(pairs, chunksById)
@@ -107,7 +126,7 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
     return pairs.flatMap((pair, index) => (droppedAt.has(pair) ? [{ index, reason: droppedAt.get(pair) as DropReason }] : []))
   })
 
-  return run.step('write_outputs', (signal) => writeOutputs({ job, type, systemPrompt, chunks, chunksById, pairs, verdict, usage, deps, signal }))
+  return run.step('write_outputs', (signal) => writeOutputs({ job, type, systemPrompt, chunks, chunksById, pairs, verdict, usage, stoppedReason, deps, signal }))
 }
 
 async function ingest(userId: string, fileId: string, deps: PipelineDeps, signal: AbortSignal): Promise<SourceInfo> {
@@ -124,8 +143,34 @@ async function ingest(userId: string, fileId: string, deps: PipelineDeps, signal
   }
 }
 
+/** A generate unit's stored result: the generator's outcome, or a unit skipped by a limit. */
+type UnitOutcome = GenerateOutcome & { skipped?: boolean }
+
+/** The user's limits for a job (Quarry job options). */
+interface JobLimits {
+  tokenBudget: number | null
+  maxPairs: number | null
+}
+
+function jobLimits(job: AlignmentJobRow): JobLimits {
+  const params = job.params as { token_budget?: number; max_pairs?: number }
+  return { tokenBudget: params.token_budget ?? null, maxPairs: params.max_pairs ?? null }
+}
+
+function limitReached(limits: JobLimits, live: { tokens: number; pairs: number }): boolean {
+  return (limits.tokenBudget !== null && live.tokens >= limits.tokenBudget) || (limits.maxPairs !== null && live.pairs >= limits.maxPairs)
+}
+
+function stopMessage(limits: JobLimits, usage: UsageSummary, outcomes: readonly UnitOutcome[]): string {
+  const done = outcomes.filter((o) => !o.skipped).length
+  const which =
+    limits.maxPairs !== null && usage.pairs >= limits.maxPairs ? `max_pairs (${limits.maxPairs}) reached` : `token_budget (${limits.tokenBudget}) reached at ${usage.input_tokens + usage.output_tokens} tokens`
+  return `Stopped: ${which} after ${done} of ${outcomes.length} sections; the partial dataset was written`
+}
+
 /** LLM spend and failures over all chunks, for the job's counters and the quality report. */
 interface UsageSummary {
+  pairs: number
   calls: number
   cached_calls: number
   input_tokens: number
@@ -134,8 +179,9 @@ interface UsageSummary {
 }
 
 function summarizeUsage(outcomes: readonly GenerateOutcome[]): UsageSummary {
-  const summary: UsageSummary = { calls: 0, cached_calls: 0, input_tokens: 0, output_tokens: 0, malformed: {} }
+  const summary: UsageSummary = { pairs: 0, calls: 0, cached_calls: 0, input_tokens: 0, output_tokens: 0, malformed: {} }
   for (const outcome of outcomes) {
+    summary.pairs += outcome.pairs.length
     summary.calls += outcome.calls
     summary.cached_calls += outcome.cachedCalls
     summary.input_tokens += outcome.usage.inputTokens
@@ -154,6 +200,7 @@ interface WriteInput {
   pairs: QaPair[]
   verdict: Array<{ index: number; reason: DropReason }>
   usage: UsageSummary
+  stoppedReason: string | null
   deps: PipelineDeps
   signal: AbortSignal
 }
@@ -223,7 +270,8 @@ async function writeOutputs(input: WriteInput): Promise<PipelineResult> {
       conversations: conversations.length,
       inputTokens,
       outputTokens,
-      message: `Completed: ${conversations.length} conversations from ${chunks.length} sections with ${generator}`,
+      message: input.stoppedReason ?? `Completed: ${conversations.length} conversations from ${chunks.length} sections with ${generator}`,
+      stoppedReason: input.stoppedReason,
     }
   } finally {
     await fs.rm(dir, { recursive: true, force: true })

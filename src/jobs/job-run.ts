@@ -139,6 +139,11 @@ export class JobRun {
     })
   }
 
+  /** Results already stored for a step's units (from an earlier, interrupted run). */
+  storedUnits<R>(stepId: string): Promise<Map<string, R>> {
+    return this.options.store.loadUnits(this.options.jobId, stepId) as Promise<Map<string, R>>
+  }
+
   private state(stepId: string): StepState {
     const state = this.states.find((s) => s.id === stepId)
     if (!state) throw new Error(`step ${stepId} is not in the job plan`)

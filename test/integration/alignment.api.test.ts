@@ -4,7 +4,7 @@ import { parquetReadObjects } from 'hyparquet'
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import seedSchema from '../fixtures/seed-alignment-response.schema.json' with { type: 'json' }
-import { HANDBOOK } from '../helpers/corpus.js'
+import { generatedCorpus, HANDBOOK } from '../helpers/corpus.js'
 import { ALICE_KEY, BOB_KEY, multipart, startTestApp, waitForJob, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
@@ -134,6 +134,35 @@ describe('alignment jobs, end to end', () => {
     expect(res.statusCode).toBe(204)
     expect(res.body).toBe('')
     expect((await inject({ method: 'GET', url: `/v1/flow/alignment/${other}`, headers: auth() })).statusCode).toBe(404)
+  })
+})
+
+describe('job limits', () => {
+  it('stop at max_pairs with status stopped and a partial dataset', async () => {
+    const fileId = await upload('limited.md', generatedCorpus(20))
+    const full = (await generate({ instructions: 'x', files: [fileId] })).json().id
+    const limited = (await generate({ instructions: 'x', files: [fileId], max_pairs: 2, pairs_per_chunk: 1 })).json().id
+    expect(await waitForJob(t.app, full)).toBe('completed')
+    expect(await waitForJob(t.app, limited)).toBe('stopped')
+    const job = (await inject({ method: 'GET', url: `/v1/flow/alignment/${limited}`, headers: auth() })).json()
+    expect(job.status_message).toMatch(/^Stopped: max_pairs \(2\) reached/)
+    expect(job.stopped_at).toMatch(/Z$/)
+    expect(job.completed_at).toBeNull()
+    const count = async (id: string) => {
+      const outputs = (await inject({ method: 'GET', url: `/v1/flow/alignment/${id}/outputs`, headers: auth() })).json()
+      const jsonl = outputs.find((o: { file_type: string }) => o.file_type === 'jsonl')
+      return (await inject({ method: 'GET', url: `/v1/flow/files/${jsonl.id}/content`, headers: auth() })).body.trim().split('\n').length
+    }
+    const [fullRows, limitedRows] = [await count(full), await count(limited)]
+    expect(limitedRows).toBeGreaterThanOrEqual(2)
+    expect(limitedRows).toBeLessThan(fullRows)
+  })
+
+  it('reject invalid option values with 422', async () => {
+    const res = await generate({ instructions: 'x', files: ['file-x'], max_pairs: 0, temperature: 9 })
+    expect(res.statusCode).toBe(422)
+    const locs = res.json().detail.map((d: { loc: unknown[] }) => d.loc)
+    expect(locs).toEqual(expect.arrayContaining([['body', 'max_pairs'], ['body', 'temperature']]))
   })
 })
 
