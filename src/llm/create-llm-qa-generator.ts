@@ -1,5 +1,6 @@
 import { hash32, PAIR_KINDS, type Chunk, type PairKind, type QaPair } from '../alignment/pipeline/index.js'
-import { isLlmCallError, type JsonSchemaSpec, type LlmRequest, type LlmResult } from './language-model.js'
+import type { JsonSchemaSpec, LlmRequest, LlmResult } from './language-model.js'
+import { isMalformedOutputError } from './openai-compatible/index.js'
 import type { GenerateInput, GenerateOutcome, QaGenerator } from './qa-generator.js'
 
 /** Options of {@link createLlmQaGenerator}. */
@@ -108,10 +109,8 @@ export function createLlmQaGenerator(options: LlmQaGeneratorOptions): QaGenerato
           cachedCalls: result.cached ? 1 : 0,
         }
       } catch (error) {
-        if (isLlmCallError(error) && error.kind === 'malformed_output') {
-          const reason = (error.options as { reason?: string }).reason ?? 'malformed_output'
-          return { pairs: [], usage: { inputTokens: 0, outputTokens: 0 }, malformed: [reason], calls: 1, cachedCalls: 0 }
-        }
+        // Unusable after the adapter's repair attempt: counted by reason, with what it cost.
+        if (isMalformedOutputError(error)) return { pairs: [], usage: error.usage, malformed: [error.reason], calls: 1, cachedCalls: 0 }
         throw error
       }
     },
