@@ -20,7 +20,7 @@ import {
   type IngestionWorker,
 } from './ingestion/index.js'
 import { createPgBossQueue, createStepStore, type JobQueue } from './jobs/index.js'
-import { createExtractiveGenerator, type QaGenerator } from './llm/index.js'
+import { createExtractiveGenerator, createGeneratorFactory, createLlmCallCache } from './llm/index.js'
 import { createLogger } from './log.js'
 import { VERSION } from './version.js'
 
@@ -75,7 +75,9 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
   // Only in embedded mode does this process see every write, which the read cache relies on.
   const jobs = createAlignmentJobStore(database.db, embedded ? createJobReadCache() : undefined)
   const steps = createStepStore(database.db)
-  const generator = createExtractiveGenerator()
+  const generators = createGeneratorFactory({ llm: config.llm, cache: createLlmCallCache(database.db), log })
+  // Estimates dry-run the offline generator: cheap, and the same for every configuration.
+  const estimator = createExtractiveGenerator()
   const pool = createConversionPool()
   const markdown = createMarkdownSource({ files, pool })
   const ingestionStore = createIngestionStore(database.db)
@@ -86,7 +88,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
   let ingestion: IngestionWorker | null = null
   let sweeper: NodeJS.Timeout | null = null
   if (options.workers ?? true) {
-    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown }, generatorFor: (job) => offlineGeneratorFor(job.params, generator), log, leaseMs: options.leaseMs })
+    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown }, generatorFor: (job) => generators.generatorFor(job.params), llmStatus: generators.status, generateConcurrency: generators.concurrency, log, leaseMs: options.leaseMs })
     ingestion = createIngestionWorker({ store: ingestionStore, files, markdown, log, workerId: `worker-${process.pid}` })
     // Embedded mode: this process is the only one on the database, so every running job is ours to resume.
     await recoverJobs(jobs, queue, { allRunning: embedded, pendingOlderThanMs: embedded ? 0 : 60_000 })
@@ -102,7 +104,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
     sweeper.unref()
   }
 
-  const alignment = createAlignmentService({ jobs, steps, files, queue, generator, markdown, worker })
+  const alignment = createAlignmentService({ jobs, steps, files, queue, generator: estimator, markdown, worker })
   const ingestionService = createIngestionService({ store: ingestionStore, files, queue })
   const server =
     (options.api ?? true)
@@ -141,12 +143,6 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
       await database.close()
     },
   }
-}
-
-/** The offline generator, sized by the job's `pairs_per_chunk` option when it has one. */
-function offlineGeneratorFor(params: Record<string, unknown>, fallback: QaGenerator): QaGenerator {
-  const perChunk = typeof params.pairs_per_chunk === 'number' ? params.pairs_per_chunk : null
-  return perChunk === null ? fallback : createExtractiveGenerator({ maxPairsPerChunk: perChunk })
 }
 
 /** Ingestion jobs unfinished for this long get a new queue entry (their entry may be lost). */

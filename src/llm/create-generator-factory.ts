@@ -1,0 +1,87 @@
+import type { QuarryConfig } from '../config/index.js'
+import type { Logger } from '../log.js'
+import type { LlmCallCache } from './call-cache/index.js'
+import { createExtractiveGenerator } from './extractive/create-extractive-generator.js'
+import { createLlmQaGenerator } from './create-llm-qa-generator.js'
+import { createResilientCall } from './create-resilient-call.js'
+import type { LanguageModel, LlmRequest, LlmResult } from './language-model.js'
+import { createLlmLimiter } from './limiter/index.js'
+import { createOpenAICompatible } from './openai-compatible/index.js'
+import type { QaGenerator } from './qa-generator.js'
+
+/** Picks the question generator for each job and reports the LLM's state. */
+export interface GeneratorFactory {
+  /** True when no LLM is configured (the offline extractive generator runs). */
+  readonly offline: boolean
+  /** The generator for a job, from its stored options (`model`, `pairs_per_chunk`, `temperature`). */
+  generatorFor(params: Record<string, unknown>): QaGenerator
+  /** A note for `status_message` while the LLM server rate-limits or is down, else null. */
+  status(): string | null
+  /** The generation concurrency a worker should use. */
+  readonly concurrency: number
+}
+
+/**
+ * The offline extractive generator when `QUARRY_LLM_BASE_URL` is unset; otherwise LLM
+ * generators sharing one limiter (one per worker process: concurrency, rate budgets, AIMD,
+ * circuit breaker), the retry policy and the durable call cache, with one adapter per model.
+ */
+export function createGeneratorFactory(options: { llm: QuarryConfig['llm']; cache: LlmCallCache; log: Logger }): GeneratorFactory {
+  const { llm, log } = options
+  const perChunk = (params: Record<string, unknown>) => (typeof params.pairs_per_chunk === 'number' ? params.pairs_per_chunk : undefined)
+  if (!llm.baseUrl) {
+    const standard = createExtractiveGenerator()
+    return {
+      offline: true,
+      concurrency: 4,
+      generatorFor: (params) => (perChunk(params) === undefined ? standard : createExtractiveGenerator({ maxPairsPerChunk: perChunk(params) })),
+      status: () => null,
+    }
+  }
+  const baseUrl = llm.baseUrl
+  const limiter = createLlmLimiter({
+    maxConcurrency: llm.concurrency,
+    requestsPerMinute: llm.requestsPerMinute ?? undefined,
+    tokensPerMinute: llm.tokensPerMinute ?? undefined,
+  })
+  const models = new Map<string, (request: LlmRequest) => Promise<LlmResult>>()
+  const callFor = (modelId: string) => {
+    let call = models.get(modelId)
+    if (!call) {
+      const model: LanguageModel = createOpenAICompatible({
+        baseUrl,
+        apiKey: llm.apiKey ?? undefined,
+        model: modelId,
+        cache: options.cache,
+        timeoutMs: llm.timeoutMs,
+        structuredOutput: llm.structuredOutput,
+      })
+      call = createResilientCall({
+        model,
+        limiter,
+        onRetry: ({ attempt, delayMs, error }) => log.warn({ attempt, delayMs, err: error, model: modelId }, 'LLM call failed; retrying'),
+      })
+      models.set(modelId, call)
+    }
+    return call
+  }
+  return {
+    offline: false,
+    concurrency: llm.concurrency,
+    generatorFor(params) {
+      const modelId = typeof params.model === 'string' ? params.model : (llm.model ?? 'default')
+      return createLlmQaGenerator({
+        call: callFor(modelId),
+        modelId,
+        pairsPerChunk: perChunk(params),
+        temperature: typeof params.temperature === 'number' ? params.temperature : undefined,
+      })
+    },
+    status() {
+      const state = limiter.state()
+      if (state.breaker === 'open') return 'LLM server unavailable: paused, retrying when it answers again'
+      if (state.rateLimitedRecently) return 'rate-limited by the LLM server, retrying'
+      return null
+    },
+  }
+}
