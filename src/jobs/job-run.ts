@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { JobCancelledError } from './job-errors.js'
 import { computeProgress, updateEwma, type ProgressSnapshot, type StepState } from './progress.js'
 import type { StepStore } from './step-store.js'
@@ -63,6 +64,8 @@ export class JobRun {
         finished: row?.status === 'completed',
       }
     })
+    // Every concurrent unit (and each of its LLM calls) listens to this signal.
+    setMaxListeners(0, this.controller.signal)
     const abort = () => this.controller.abort(options.signal.reason)
     if (options.signal.aborted) abort()
     else options.signal.addEventListener('abort', abort, { once: true })
