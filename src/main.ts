@@ -20,7 +20,7 @@ import {
   type IngestionWorker,
 } from './ingestion/index.js'
 import { createPgBossQueue, createStepStore, type JobQueue } from './jobs/index.js'
-import { createExtractiveGenerator, createGeneratorFactory, createLlmCallCache } from './llm/index.js'
+import { createGeneratorFactory, createLlmCallCache } from './llm/index.js'
 import { createLogger } from './log.js'
 import { VERSION } from './version.js'
 
@@ -76,8 +76,6 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
   const jobs = createAlignmentJobStore(database.db, embedded ? createJobReadCache() : undefined)
   const steps = createStepStore(database.db)
   const generators = createGeneratorFactory({ llm: config.llm, cache: createLlmCallCache(database.db), log })
-  // Estimates dry-run the offline generator: cheap, and the same for every configuration.
-  const estimator = createExtractiveGenerator()
   const pool = createConversionPool()
   const markdown = createMarkdownSource({ files, pool })
   const ingestionStore = createIngestionStore(database.db)
@@ -104,7 +102,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
     sweeper.unref()
   }
 
-  const alignment = createAlignmentService({ jobs, steps, files, queue, generator: estimator, markdown, worker })
+  const alignment = createAlignmentService({ jobs, steps, files, queue, generators, markdown, worker })
   const ingestionService = createIngestionService({ store: ingestionStore, files, queue })
   const server =
     (options.api ?? true)

@@ -4,13 +4,13 @@ import type { FilesService } from '../files/index.js'
 import { ALIGNMENT_READY_TYPES, INGESTIBLE_TYPES, type MarkdownSource } from '../ingestion/index.js'
 import { isConversionError } from '../ingestion/converters/types.js'
 import type { JobQueue, StepStore } from '../jobs/index.js'
-import type { QaGenerator } from '../llm/index.js'
+import type { GeneratorFactory } from '../llm/index.js'
 import { countTokens } from 'gpt-tokenizer'
 import { ALIGNMENT_QUEUE, type AlignmentWorker } from './alignment-worker.js'
 import { decodeText } from './decode-text.js'
 import { TERMINAL_STATUSES, type AlignmentJobRow, type AlignmentJobStore } from './job-store.js'
 import type { JobOptions } from './job-options.js'
-import { chunkMarkdown, type AlignmentType } from './pipeline/index.js'
+import { chunkMarkdown, type AlignmentType, type Chunk } from './pipeline/index.js'
 
 /** A validated `AlignmentRequest`. */
 export interface CreateJobInput {
@@ -29,7 +29,8 @@ export interface AlignmentServiceDeps {
   steps: StepStore
   files: FilesService
   queue: JobQueue
-  generator: QaGenerator
+  /** Picks generators; the estimate uses it to dry-run (offline) or sample (LLM) generation. */
+  generators: GeneratorFactory
   markdown: MarkdownSource
   /** The in-process worker, when this process runs one (for prompt local cancels). */
   worker: AlignmentWorker | null
@@ -37,6 +38,9 @@ export interface AlignmentServiceDeps {
 
 /** Legacy Office formats and the format to save them as. */
 const LEGACY_TYPES: Record<string, string | undefined> = { doc: 'docx', ppt: 'pptx' }
+
+/** Chunks an LLM-mode estimate really generates for. */
+const ESTIMATE_SAMPLE = 5
 
 /** Estimation caps: a request never makes the server read more than this. */
 const ESTIMATE_MAX_BYTES = 200 * 1024 * 1024
@@ -130,25 +134,39 @@ export function createAlignmentService(deps: AlignmentServiceDeps) {
       return row.outputFiles.filter((o) => existing.has(o.id))
     },
 
-    /** Token estimate: input tokens of the documents, output tokens of the dataset the offline generator would make. */
+    /**
+     * Token estimate. Offline: tokens of the documents and of the pairs a dry run of the
+     * extractive generator makes. LLM mode: real generation calls on a sample of chunks
+     * (answers go to the call cache, so a job over the same text reuses them), scaled to all
+     * chunks.
+     */
     async estimate(user: AuthUser, ids: string[]): Promise<{ input_tokens: number; output_tokens: number }> {
       const sources = await resolveFiles(user, ids)
       const totalBytes = sources.reduce((sum, f) => sum + f.bytes, 0)
       if (totalBytes > ESTIMATE_MAX_BYTES) throw createError('QRY_BAD_REQUEST', `Too much text to estimate at once (${totalBytes} bytes); estimate fewer files`)
-      let inputTokens = 0
-      let outputTokens = 0
-      const signal = new AbortController().signal
+      const chunks: Chunk[] = []
+      let documentTokens = 0
       for (const source of sources) {
         const file = ALIGNMENT_READY_TYPES.has(source.type) ? source : (await toMarkdown(user, source)).file
         const markdown = decodeText(await files.readBytes(file), file.filename)
-        inputTokens += countTokens(markdown)
-        for (const chunk of chunkMarkdown({ fileId: file.id, filename: file.filename, markdown })) {
-          for (const pair of (await deps.generator.generate({ chunk, instructions: '', type: 'principle', signal })).pairs) {
-            outputTokens += countTokens(pair.question) + countTokens(pair.answer)
-          }
-        }
+        documentTokens += countTokens(markdown)
+        chunks.push(...chunkMarkdown({ fileId: source.id, filename: source.filename, markdown }))
       }
-      return { input_tokens: inputTokens, output_tokens: outputTokens }
+      const generator = deps.generators.generatorFor({})
+      const signal = new AbortController().signal
+      if (deps.generators.offline) {
+        let outputTokens = 0
+        for (const chunk of chunks) {
+          for (const pair of (await generator.generate({ chunk, instructions: '', type: 'principle', signal })).pairs) outputTokens += countTokens(pair.question) + countTokens(pair.answer)
+        }
+        return { input_tokens: documentTokens, output_tokens: outputTokens }
+      }
+      const step = Math.max(1, Math.floor(chunks.length / ESTIMATE_SAMPLE))
+      const sample = chunks.filter((_, i) => i % step === 0).slice(0, ESTIMATE_SAMPLE)
+      const outcomes = await Promise.all(sample.map((chunk) => generator.generate({ chunk, instructions: '', type: 'principle', signal })))
+      const scale = chunks.length / Math.max(sample.length, 1)
+      const sum = (pick: (o: (typeof outcomes)[number]) => number) => Math.round(outcomes.reduce((total, o) => total + pick(o), 0) * scale)
+      return { input_tokens: sum((o) => o.usage.inputTokens), output_tokens: sum((o) => o.usage.outputTokens) }
     },
   }
 }

@@ -72,6 +72,18 @@ describe('alignment jobs with an OpenAI-compatible LLM', () => {
     expect((await report(second.id)).llm_usage.cached_calls).toBe((await report(second.id)).llm_usage.calls)
   })
 
+  it('estimate tokens from real calls on a sample of chunks', async () => {
+    const fileId = await upload('estimate.md', generatedCorpus(25).replace(/badges/g, 'keys'))
+    const before = chatCalls()
+    const res = await inject({ method: 'POST', url: '/v1/flow/alignment/estimate', headers: auth, payload: { files: [fileId] } })
+    expect(res.statusCode).toBe(200)
+    const estimate = res.json()
+    expect(chatCalls() - before).toBeLessThanOrEqual(5)
+    expect(chatCalls() - before).toBeGreaterThan(0)
+    expect(estimate.input_tokens).toBeGreaterThan(25 * 50)
+    expect(estimate.output_tokens).toBeGreaterThan(0)
+  })
+
   it('fall back from json_schema when the server lacks it', async () => {
     llm.configure({ supportsJsonSchema: false })
     const fileId = await upload('fallback.md', HANDBOOK.replace('Travel', 'Trip'))
