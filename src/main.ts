@@ -86,7 +86,9 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
   let ingestion: IngestionWorker | null = null
   let sweeper: NodeJS.Timeout | null = null
   if (options.workers ?? true) {
-    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown }, generatorFor: (job) => generators.generatorFor(job.params), llmStatus: generators.status, generateConcurrency: generators.concurrency, log, leaseMs: options.leaseMs })
+    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown }, generatorFor: (job) => generators.generatorFor(job.params),
+      writerFor: (job) => generators.writerFor(job.params),
+      llmStatus: generators.status, generateConcurrency: generators.concurrency, log, leaseMs: options.leaseMs })
     ingestion = createIngestionWorker({ store: ingestionStore, files, markdown, log, workerId: `worker-${process.pid}` })
     // Embedded mode: this process is the only one on the database, so every running job is ours to resume.
     await recoverJobs(jobs, queue, { allRunning: embedded, pendingOlderThanMs: embedded ? 0 : 60_000 })

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events'
 import { isAppError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import { createJobRun, etaMinutes, isCancellation, type ProgressSnapshot, type StepStore } from '../jobs/index.js'
-import type { QaGenerator } from '../llm/index.js'
+import type { LlmWriter, QaGenerator } from '../llm/index.js'
 import type { AlignmentJobRow, AlignmentJobStore, Lease } from './job-store.js'
 import { alignmentPlan, STEP_MESSAGES, type StepId } from './pipeline-plan.js'
 import { runAlignmentPipeline, type PipelineDeps } from './run-alignment-pipeline.js'
@@ -18,9 +18,11 @@ export interface AlignmentWorkerOptions {
   jobs: AlignmentJobStore
   steps: StepStore
   /** Everything the pipeline needs except the generator, which is chosen per job. */
-  pipeline: Omit<PipelineDeps, 'generator' | 'counters'>
+  pipeline: Omit<PipelineDeps, 'generator' | 'writer' | 'counters'>
   /** The question generator for a job (its options may pick the model, pairs per chunk…). */
   generatorFor: (job: AlignmentJobRow) => QaGenerator
+  /** The LLM writer for a job's summaries and system prompt; null offline. */
+  writerFor?: (job: AlignmentJobRow) => LlmWriter | null
   /** A note about the LLM's state for `status_message` (rate limiting, outage), or null. */
   llmStatus?: () => string | null
   log: Logger
@@ -85,7 +87,8 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
           return ok
         },
       })
-      const result = await runAlignmentPipeline(row, run, { ...options.pipeline, generator, counters })
+      const writer = options.writerFor?.(row) ?? null
+      const result = await runAlignmentPipeline(row, run, { ...options.pipeline, generator, writer, counters })
       const status = result.stoppedReason ? 'stopped' : 'completed'
       await jobs.finish(jobId, lease, status, {
         currentStep: 'write_outputs',

@@ -7,7 +7,7 @@ import type { JobRun } from '../jobs/index.js'
 import { NonRetryableError } from '../jobs/index.js'
 import { ALIGNMENT_READY_TYPES, type MarkdownSource } from '../ingestion/index.js'
 import { isConversionError } from '../ingestion/converters/types.js'
-import { pairsOnly, type GenerateOutcome, type QaGenerator } from '../llm/index.js'
+import { pairsOnly, type GenerateOutcome, type LlmWriter, type QaGenerator, type WriterResult } from '../llm/index.js'
 import { decodeText } from './decode-text.js'
 import type { AlignmentJobRow } from './job-store.js'
 import {
@@ -39,6 +39,8 @@ export interface PipelineDeps {
   generator: QaGenerator
   /** Converts non-Markdown inputs (reusing earlier conversions). */
   markdown: MarkdownSource
+  /** Writes summaries and the system prompt with the LLM; absent offline (extractive methods). */
+  writer?: LlmWriter | null
   /** Live LLM token counters of the job, read by the worker's progress writes. */
   counters?: { inputTokens: number; outputTokens: number }
 }
@@ -88,14 +90,35 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
   if (chunks.length === 0) throw new NonRetryableError('The documents contain no text to learn from; check that they are not empty')
   run.estimate('generate_qa_pairs', chunks.length)
 
+  const writer = deps.writer ?? null
+  const spend = (usage: WriterResult['usage']) => {
+    if (deps.counters) {
+      deps.counters.inputTokens += usage.inputTokens
+      deps.counters.outputTokens += usage.outputTokens
+    }
+  }
   const summaries = await run.mapUnits(
     'summarize_documents',
     perFile.map((fileChunks, i) => ({ key: sources[i]?.fileId ?? String(i), input: fileChunks })),
-    async (fileChunks) => summarizeChunks(fileChunks),
+    async (fileChunks, signal): Promise<WriterResult> => {
+      if (!writer) return { text: summarizeChunks(fileChunks), usage: { inputTokens: 0, outputTokens: 0 } }
+      const title = fileChunks[0]?.filename ?? 'document'
+      const result = await writer.summarizeDocument({ title, sections: fileChunks.map((c) => `${c.sectionPath.join(' › ')}\n${c.text}`), signal })
+      spend(result.usage)
+      return result
+    },
   )
-  const systemPrompt = await run.step('generate_system_prompt', async () =>
-    job.systemPrompt?.trim() ? job.systemPrompt : buildSystemPrompt({ instructions: job.instructions, summary: combineSummaries(summaries), type }),
-  )
+  const systemPrompt = await run.step('generate_system_prompt', async (signal) => {
+    if (job.systemPrompt?.trim()) return job.systemPrompt
+    // Memos written before summaries carried their usage hold bare strings.
+    const texts = summaries.map((s) => (typeof s === 'string' ? s : s.text))
+    if (!writer) return buildSystemPrompt({ instructions: job.instructions, summary: combineSummaries(texts), type })
+    const corpus = await writer.summarizeCorpus({ summaries: texts, signal })
+    const prompt = await writer.writeSystemPrompt({ instructions: job.instructions, summary: corpus.text, contextGrounded: type === 'context_data', signal })
+    spend(corpus.usage)
+    spend(prompt.usage)
+    return prompt.text
+  })
 
   const limits = jobLimits(job)
   const spent = summarizeUsage([...(await run.storedUnits<UnitOutcome>('generate_qa_pairs')).values()])

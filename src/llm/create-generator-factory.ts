@@ -3,6 +3,7 @@ import type { Logger } from '../log.js'
 import type { LlmCallCache } from './call-cache/index.js'
 import { createExtractiveGenerator } from './extractive/create-extractive-generator.js'
 import { createLlmQaGenerator } from './create-llm-qa-generator.js'
+import { createLlmWriter, type LlmWriter } from './create-llm-writer.js'
 import { createResilientCall } from './create-resilient-call.js'
 import type { LanguageModel, LlmRequest, LlmResult } from './language-model.js'
 import { createLlmLimiter } from './limiter/index.js'
@@ -15,6 +16,8 @@ export interface GeneratorFactory {
   readonly offline: boolean
   /** The generator for a job, from its stored options (`model`, `pairs_per_chunk`, `temperature`). */
   generatorFor(params: Record<string, unknown>): QaGenerator
+  /** The LLM writer (summaries, system prompt) for a job; null offline (extractive methods run). */
+  writerFor(params: Record<string, unknown>): LlmWriter | null
   /** A note for `status_message` while the LLM server rate-limits or is down, else null. */
   status(): string | null
   /** The generation concurrency a worker should use. */
@@ -35,6 +38,7 @@ export function createGeneratorFactory(options: { llm: QuarryConfig['llm']; cach
       offline: true,
       concurrency: 4,
       generatorFor: (params) => (perChunk(params) === undefined ? standard : createExtractiveGenerator({ maxPairsPerChunk: perChunk(params) })),
+      writerFor: () => null,
       status: () => null,
     }
   }
@@ -44,6 +48,7 @@ export function createGeneratorFactory(options: { llm: QuarryConfig['llm']; cach
     requestsPerMinute: llm.requestsPerMinute ?? undefined,
     tokensPerMinute: llm.tokensPerMinute ?? undefined,
   })
+  const modelOf = (params: Record<string, unknown>) => (typeof params.model === 'string' ? params.model : (llm.model ?? 'default'))
   const models = new Map<string, (request: LlmRequest) => Promise<LlmResult>>()
   const callFor = (modelId: string) => {
     let call = models.get(modelId)
@@ -68,8 +73,9 @@ export function createGeneratorFactory(options: { llm: QuarryConfig['llm']; cach
   return {
     offline: false,
     concurrency: llm.concurrency,
+    writerFor: (params) => createLlmWriter(callFor(modelOf(params))),
     generatorFor(params) {
-      const modelId = typeof params.model === 'string' ? params.model : (llm.model ?? 'default')
+      const modelId = modelOf(params)
       return createLlmQaGenerator({
         call: callFor(modelId),
         modelId,

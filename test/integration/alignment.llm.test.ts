@@ -57,6 +57,10 @@ describe('alignment jobs with an OpenAI-compatible LLM', () => {
     const malformed = Object.values(quality.llm_usage.malformed as Record<string, number>).reduce((a, b) => a + b, 0)
     // Malformed outputs are repaired once; what stays unusable is counted, never silently lost.
     expect(quality.llm_usage.calls - malformed).toBeGreaterThan(30)
+    // The LLM also wrote the document summary and the system prompt (no prompt was given).
+    const asked = llm.requests.map((r) => JSON.stringify(r.body))
+    expect(asked.some((body) => body.includes('You summarise documents'))).toBe(true)
+    expect(asked.some((body) => body.includes('You write system prompts'))).toBe(true)
     llm.configure({ faults: {} })
   }, 150_000)
 
