@@ -37,15 +37,18 @@ describe('createAdaptiveConcurrency', () => {
   })
 
   it('ignores sparse 429s below the decrease share', () => {
-    const window = createAdaptiveConcurrency({ max: 10, decreaseShare: 0.2 })
-    for (let i = 0; i < 20; i++) recordMany(window, ['rate_limited', ...times(9, 'success')])
+    const window = createAdaptiveConcurrency({ max: 10 })
+    for (let i = 0; i < 20; i++) recordMany(window, [...times(2, 'rate_limited'), ...times(8, 'success')])
     expect(window.size).toBe(10)
+    const strict = createAdaptiveConcurrency({ max: 10, decreaseShare: 0.2 })
+    recordMany(strict, [...times(2, 'rate_limited'), ...times(8, 'success')])
+    expect(strict.size).toBe(8)
   })
 
   it('shrinks by the rejected share, by at most half', () => {
     const window = createAdaptiveConcurrency({ max: 20 })
-    recordMany(window, [...times(5, 'rate_limited'), ...times(15, 'success')])
-    expect(window.size).toBe(15)
+    recordMany(window, [...times(7, 'rate_limited'), ...times(13, 'success')])
+    expect(window.size).toBe(13)
     const halving = createAdaptiveConcurrency({ max: 20 })
     recordMany(halving, [...times(18, 'rate_limited'), ...times(2, 'success')])
     expect(halving.size).toBe(10)

@@ -30,14 +30,18 @@ export interface AdaptiveConcurrencyOptions {
   max: number
   /** The floor. @default 1 */
   min?: number
-  /** Share of rate-limited outcomes in an epoch that shrinks the window. @default 0.2 */
+  /** Share of rate-limited outcomes in an epoch that shrinks the window. @default 0.3 */
   decreaseShare?: number
   /** Largest shrink per epoch, as a share of the window. @default 0.5 */
   maxDecrease?: number
 }
 
-/** Default share of 429s in a window-full of outcomes that shrinks the window. */
-export const DEFAULT_DECREASE_SHARE = 0.2
+/**
+ * Default share of 429s in a window-full of outcomes that shrinks the window. At 0.3, random 429s
+ * on 10 % of calls almost never shrink a window of 8 or more (under 4 % of epochs at 8, under
+ * 0.1 % at 32), while an overloaded server, whose fast 429s fill an epoch, shrinks it at once.
+ */
+export const DEFAULT_DECREASE_SHARE = 0.3
 
 /**
  * Creates an {@link AdaptiveConcurrency} window starting at `max`.

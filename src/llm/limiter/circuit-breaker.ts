@@ -4,7 +4,7 @@ export type BreakerState = (typeof BREAKER_STATES)[number]
 
 /** Options of {@link createCircuitBreaker}. */
 export interface CircuitBreakerOptions {
-  /** Consecutive failures that open the circuit. @default 5 */
+  /** Consecutive failures that open the circuit. @default 10 */
   failureThreshold: number
   /** How long the circuit stays open before one probe call is let through, in ms. @default 30_000 */
   cooldownMs: number

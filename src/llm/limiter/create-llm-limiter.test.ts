@@ -1,5 +1,7 @@
+import { getEventListeners } from 'node:events'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { isLlmCallError, LlmCallError } from '../language-model.js'
+import { retryWithBackoff } from '../retry/retry-with-backoff.js'
 import { createLlmLimiter, type LimiterState, type LlmLimiter } from './create-llm-limiter.js'
 
 beforeEach(() => {
@@ -71,6 +73,11 @@ describe('createLlmLimiter: concurrency', () => {
     expect(calls.maxInFlight()).toBe(3)
     expect(await Promise.all(results)).toEqual(Array(7).fill('ok'))
     expect(limiter.state()).toMatchObject({ inFlight: 0, queued: 0 })
+  })
+
+  it('rejects a window below one', () => {
+    expect(() => createLlmLimiter({ maxConcurrency: 0 })).toThrow(RangeError)
+    expect(() => createLlmLimiter({ maxConcurrency: Number.NaN })).toThrow(RangeError)
   })
 
   it('passes errors through unchanged and frees the slot', async () => {
@@ -279,5 +286,40 @@ describe('createLlmLimiter: cancellation', () => {
     const controller = new AbortController()
     const seen = await limiter.run(1, async (s) => s, { signal: controller.signal })
     expect(seen).toBe(controller.signal)
+  })
+})
+
+describe('createLlmLimiter: with retryWithBackoff around it', () => {
+  it('frees the slot while a rate-limited call waits out Retry-After', async () => {
+    const limiter = createLlmLimiter({ maxConcurrency: 1 })
+    const calls = createCalls()
+    const controller = new AbortController()
+    const retried = settle(
+      retryWithBackoff((attempt, s) => limiter.run(1, calls.call(attempt === 1 ? 1 : 3), { signal: s }), { signal: controller.signal }),
+    )
+    const other = settle(limiter.run(1, calls.call(2), { signal: controller.signal }))
+    await calls.fail(rateLimited())
+    expect(calls.started).toEqual([1, 2])
+    await calls.succeed(2)
+    await vi.advanceTimersByTimeAsync(999)
+    expect(calls.started).toEqual([1, 2])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(calls.started).toEqual([1, 2, 3])
+    await calls.succeed(3)
+    expect(await Promise.all([retried, other])).toEqual(['ok', 'ok'])
+  })
+
+  it('adds one abort listener per signal, however many calls wait on it', async () => {
+    const limiter = createLlmLimiter({ maxConcurrency: 1 })
+    const calls = createCalls()
+    const controller = new AbortController()
+    const results = Array.from({ length: 2_000 }, (_, i) => settle(limiter.run(1, calls.call(i), { signal: controller.signal })))
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+    controller.abort(new Error('cancelled'))
+    const settled = await Promise.all(results.slice(1))
+    expect(settled.filter((r) => r instanceof Error && r.message === 'cancelled')).toHaveLength(1_999)
+    expect(limiter.state()).toMatchObject({ queued: 0, inFlight: 1 })
+    await calls.succeed(0)
+    expect(calls.started).toEqual([0])
   })
 })

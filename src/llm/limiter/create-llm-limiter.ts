@@ -3,7 +3,7 @@ import { onAbort } from '../retry/on-abort.js'
 import { createAdaptiveConcurrency, DEFAULT_DECREASE_SHARE } from './adaptive-concurrency.js'
 import { createCircuitBreaker, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker.js'
 import { classifyLlmOutcome, type LimiterOutcome, type SettledCall } from './classify-llm-outcome.js'
-import { createTokenBucket, type TokenBucket } from './token-bucket.js'
+import { createRateBudget } from './create-rate-budget.js'
 
 /** A snapshot of the limiter, e.g. for a job's `status_message`. */
 export interface LimiterState {
@@ -20,7 +20,7 @@ export interface LimiterState {
 
 /** Options of {@link createLlmLimiter}. */
 export interface LlmLimiterOptions {
-  /** The concurrency ceiling and starting window. */
+  /** The concurrency ceiling and starting window (at least 1). */
   maxConcurrency: number
   /** The AIMD floor. @default 1 */
   minConcurrency?: number
@@ -28,9 +28,9 @@ export interface LlmLimiterOptions {
   requestsPerMinute?: number
   /** Token budget per minute, charged with each call's estimate and corrected by `actualTokens`. @default unlimited */
   tokensPerMinute?: number
-  /** @default { failureThreshold: 5, cooldownMs: 30_000 } */
+  /** @default { failureThreshold: 10, cooldownMs: 30_000 } */
   breaker?: Partial<CircuitBreakerOptions>
-  /** Share of 429s in a window-full of outcomes that shrinks the window (see `createAdaptiveConcurrency`). @default 0.2 */
+  /** Share of 429s in a window-full of outcomes that shrinks the window (see `createAdaptiveConcurrency`). @default 0.3 */
   decreaseShare?: number
   /** How long a 429 keeps `rateLimitedRecently` true, in ms. @default 10_000 */
   rateLimitedMemoryMs?: number
@@ -68,8 +68,12 @@ export interface LlmLimiter {
   state(): LimiterState
 }
 
-/** Breaker defaults: open after 5 consecutive failures, probe again after 30 s. */
-export const DEFAULT_BREAKER_OPTIONS = Object.freeze({ failureThreshold: 5, cooldownMs: 30_000 }) satisfies CircuitBreakerOptions
+/**
+ * Breaker defaults: open after 10 consecutive failures, probe again after 30 s. Ten, not five:
+ * a server failing 10 % of calls at random makes five in a row about once per 100 000 calls,
+ * ten practically never, while a server that is down produces ten within one timeout period.
+ */
+export const DEFAULT_BREAKER_OPTIONS = Object.freeze({ failureThreshold: 10, cooldownMs: 30_000 }) satisfies CircuitBreakerOptions
 
 interface Waiter {
   tokens: number
@@ -94,6 +98,7 @@ interface Waiter {
  * )
  */
 export function createLlmLimiter(options: LlmLimiterOptions): LlmLimiter {
+  if (!(options.maxConcurrency >= 1)) throw new RangeError(`maxConcurrency must be at least 1, got ${options.maxConcurrency}`)
   const now = options.now ?? (() => Date.now())
   const classify = options.classify ?? classifyLlmOutcome
   const memoryMs = options.rateLimitedMemoryMs ?? 10_000
@@ -104,8 +109,7 @@ export function createLlmLimiter(options: LlmLimiterOptions): LlmLimiter {
     min: options.minConcurrency ?? 1,
     decreaseShare: options.decreaseShare ?? DEFAULT_DECREASE_SHARE,
   })
-  const rpm = options.requestsPerMinute === undefined ? undefined : createTokenBucket(options.requestsPerMinute, now)
-  const tpm = options.tokensPerMinute === undefined ? undefined : createTokenBucket(options.tokensPerMinute, now)
+  const budget = createRateBudget(options, now)
   const queue: Waiter[] = []
   let inFlight = 0
   let lastRateLimitedAt = Number.NEGATIVE_INFINITY
@@ -143,8 +147,6 @@ export function createLlmLimiter(options: LlmLimiterOptions): LlmLimiter {
     }
   }
 
-  const budgetWait = (tokens: number) => Math.max(rpm?.waitFor(1) ?? 0, tpm?.waitFor(tokens) ?? 0)
-
   function pump(): void {
     for (let head = queue[0]; head; head = queue[0]) {
       if (!breaker.canStart()) {
@@ -158,7 +160,7 @@ export function createLlmLimiter(options: LlmLimiterOptions): LlmLimiter {
         continue
       }
       if (inFlight >= window.size) break
-      const wait = budgetWait(head.tokens)
+      const wait = budget.waitMs(head.tokens)
       if (wait > 0) {
         scheduleWake(wait)
         break
@@ -176,10 +178,9 @@ export function createLlmLimiter(options: LlmLimiterOptions): LlmLimiter {
     if (outcome !== 'failure') window.record(outcome, generation)
   }
 
-  async function execute<T>(tokens: number, fn: (signal: AbortSignal) => Promise<T>, options: LimiterRunOptions<T>): Promise<T> {
+  async function execute<T>(tokens: number, fn: (signal: AbortSignal) => Promise<T>, runOptions: LimiterRunOptions<T>): Promise<T> {
     inFlight++
-    rpm?.take(1)
-    tpm?.take(tokens)
+    budget.take(tokens)
     const probe = breaker.start()
     const generation = window.generation
     const finish = (call: SettledCall) => {
@@ -191,13 +192,13 @@ export function createLlmLimiter(options: LlmLimiterOptions): LlmLimiter {
     }
     let value: T
     try {
-      value = await fn(options.signal)
+      value = await fn(runOptions.signal)
     } catch (error) {
       finish({ ok: false, error })
       throw error
     }
     try {
-      if (tpm && options.actualTokens) correctTokens(tpm, tokens, options.actualTokens(value))
+      if (runOptions.actualTokens) budget.correct(tokens, runOptions.actualTokens(value))
     } finally {
       finish({ ok: true, value })
     }
@@ -243,14 +244,6 @@ export function createLlmLimiter(options: LlmLimiterOptions): LlmLimiter {
     },
     state,
   }
-}
-
-/** Charges the bucket for tokens used beyond the estimate, or refunds the overestimate. */
-function correctTokens(bucket: TokenBucket, estimated: number, actual: number): void {
-  if (!Number.isFinite(actual)) return
-  const delta = actual - estimated
-  if (delta > 0) bucket.take(delta)
-  else bucket.give(-delta)
 }
 
 /** Calls `listener` when the summary of `read()` changes; a throwing listener cannot break the limiter. */
