@@ -52,18 +52,18 @@ const body = multipart([
   { name: 'files', filename: 'eta.md', content: generatedCorpus(Number(process.env.BENCH_ETA_SECTIONS ?? 600)) },
 ])
 const file = (await server.inject({ method: 'PUT', url: '/v1/flow/files', headers: { authorization: ALICE_KEY, ...body.headers }, payload: body.payload })).json()
-const samples: Array<{ at: number; progress: number; eta: number }> = []
+const samples: Array<{ at: number; progress: number; eta: number; step: string | null; stepProgress: number | null }> = []
 const marks = [25, 50, 75]
 t.app.worker!.events.on('progress', (_id: string, snapshot: ProgressSnapshot) => {
   const next = marks[samples.length]
-  if (next !== undefined && snapshot.progress >= next && snapshot.etaSeconds !== null) samples.push({ at: performance.now(), progress: snapshot.progress, eta: snapshot.etaSeconds })
+  if (next !== undefined && snapshot.progress >= next && snapshot.etaSeconds !== null) samples.push({ at: performance.now(), progress: snapshot.progress, eta: snapshot.etaSeconds, step: snapshot.currentStep, stepProgress: snapshot.stepProgress })
 })
 const job = (await server.inject({ method: 'POST', url: '/v1/flow/alignment/generate', headers: { authorization: ALICE_KEY }, payload: { instructions: 'bench', files: [file.id] } })).json()
 await waitForJob(t.app, job.id, 600_000)
 const finished = performance.now()
 for (const sample of samples) {
   const actual = (finished - sample.at) / 1000
-  console.log(`ETA at ${sample.progress.toFixed(1)}%: predicted ${sample.eta.toFixed(1)} s, actual ${actual.toFixed(1)} s, ratio ${(sample.eta / actual).toFixed(2)} (target 0.85-1.15)`)
+  console.log(`ETA at ${sample.progress.toFixed(1)}% (${sample.step} ${sample.stepProgress}%): predicted ${sample.eta.toFixed(1)} s, actual ${actual.toFixed(1)} s, ratio ${(sample.eta / actual).toFixed(2)} (target 0.85-1.15)`)
 }
 await t.close()
 await llm.close()

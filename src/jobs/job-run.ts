@@ -117,14 +117,18 @@ export class JobRun {
       await store.beginStep(jobId, stepId, units.length)
       await this.report(stepId, true)
       const pending = units.filter((unit) => !stored.has(unit.key))
+      const rate = createThroughputMeter(Math.max(20, 4 * state.concurrency))
       await runPool(pending, state.concurrency, async (unit) => {
         this.throwIfStopped()
         const started = performance.now()
         const result = roundTrip(await fn(unit.input, this.signal))
         const ms = performance.now() - started
         this.throwIfStopped()
-        state.secondsPerUnit = updateEwma(state.secondsPerUnit, ms / 1000)
         state.measuredUnits += 1
+        // Throughput, not latency: wall time per finished unit, over the recent window. It
+        // already reflects concurrency, rate limits and retries, which a latency average
+        // divided by the configured concurrency would not.
+        state.secondsPerUnit = rate.record(performance.now())
         await store.saveUnit(jobId, stepId, unit.key, result, ms, state.secondsPerUnit)
         stored.set(unit.key, result)
         state.unitsDone += 1
@@ -194,4 +198,22 @@ async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker))
   if (failure !== null) throw failure
+}
+
+/**
+ * Wall seconds per finished unit over the last `window` completions (since the step started
+ * until there are that many), so the rate follows a step that speeds up or slows down.
+ */
+function createThroughputMeter(window: number) {
+  const started = performance.now()
+  const times: number[] = []
+  return {
+    record(now: number): number {
+      times.push(now)
+      if (times.length > window) times.shift()
+      const first = times.length === window ? (times[0] as number) : started
+      const units = times.length === window ? window - 1 : times.length
+      return (now - first) / 1000 / Math.max(units, 1)
+    },
+  }
 }

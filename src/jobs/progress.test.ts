@@ -43,9 +43,14 @@ describe('computeProgress', () => {
     expect(snapshot.etaSeconds).toBeNull()
   })
 
-  it('divides remaining time by the step concurrency', () => {
-    const snapshot = computeProgress([step({ id: 'a', unitsTotal: 10, unitsDone: 4, secondsPerUnit: 3, measuredUnits: 4, concurrency: 3 })], 0)
-    expect(snapshot.etaSeconds).toBe(6)
+  it('divides cold-start defaults by the concurrency, but not measured throughput', () => {
+    const measured = computeProgress([step({ id: 'a', unitsTotal: 10, unitsDone: 4, secondsPerUnit: 3, measuredUnits: 6, concurrency: 3 })], 0)
+    expect(measured.etaSeconds).toBe(18)
+    const cold = computeProgress(
+      [step({ id: 'a', unitsTotal: 10, unitsDone: 4, secondsPerUnit: 1, measuredUnits: 4 }), step({ id: 'b', unitsTotal: 6, defaultSecondsPerUnit: 3, concurrency: 3 })],
+      0,
+    )
+    expect(cold.etaSeconds).toBe(6 * 1 + 6 * 1)
   })
 
   it('clamps done units to the declared total', () => {
@@ -65,5 +70,14 @@ describe('etaMinutes and updateEwma', () => {
   it('starts from the first sample and then smooths', () => {
     expect(updateEwma(null, 4)).toBe(4)
     expect(updateEwma(4, 2, 0.5)).toBe(3)
+  })
+})
+
+describe('trusting a measured rate under concurrency', () => {
+  it('waits for two rounds of concurrent units', () => {
+    const early = computeProgress([step({ id: 'a', unitsTotal: 100, unitsDone: 5, secondsPerUnit: 0.05, measuredUnits: 5, concurrency: 4 })], 0)
+    expect(early.etaSeconds).toBeNull()
+    const later = computeProgress([step({ id: 'a', unitsTotal: 100, unitsDone: 8, secondsPerUnit: 0.05, measuredUnits: 8, concurrency: 4 })], 0)
+    expect(later.etaSeconds).toBeCloseTo(92 * 0.05)
   })
 })

@@ -15,13 +15,16 @@ export interface StepState {
   /** Units the step will process (an estimate until the step starts). */
   unitsTotal: number
   unitsDone: number
-  /** EWMA of measured seconds per unit (latency of one unit), or null before any unit. */
+  /**
+   * Measured wall-clock seconds per finished unit (throughput: concurrency included), or null
+   * before any unit.
+   */
   secondsPerUnit: number | null
   /** Units measured in this run (units reloaded from the memo do not count). */
   measuredUnits: number
   /** Seconds per unit assumed before anything is measured (cold start). */
   defaultSecondsPerUnit: number
-  /** Units processed at once; divides the remaining time. */
+  /** Units processed at once; divides the cold-start default (a measured rate already includes it). */
   concurrency: number
   finished: boolean
 }
@@ -42,12 +45,18 @@ export function updateEwma(previous: number | null, sampleSeconds: number, alpha
   return previous === null ? sampleSeconds : alpha * sampleSeconds + (1 - alpha) * previous
 }
 
+/**
+ * A step's throughput is trusted once it has finished a few units and, with concurrency, two
+ * rounds of them: the first round all lands after one latency, which would overstate the cost.
+ */
 function isMeasured(step: StepState): boolean {
-  return step.secondsPerUnit !== null && (step.measuredUnits >= MIN_MEASURED_UNITS || step.finished)
+  const needed = Math.max(MIN_MEASURED_UNITS, 2 * step.concurrency)
+  return step.secondsPerUnit !== null && (step.measuredUnits >= Math.min(needed, Math.max(step.unitsTotal, 1)) || step.finished)
 }
 
+/** Wall seconds one unit of the step accounts for. */
 function weight(step: StepState): number {
-  return isMeasured(step) ? (step.secondsPerUnit as number) : step.defaultSecondsPerUnit
+  return isMeasured(step) ? (step.secondsPerUnit as number) : step.defaultSecondsPerUnit / Math.max(step.concurrency, 1)
 }
 
 /**
@@ -65,7 +74,7 @@ export function computeProgress(steps: readonly StepState[], currentIndex: numbe
     const w = weight(step)
     doneWork += done * w
     totalWork += total * w
-    remainingSeconds += ((total - done) * w) / Math.max(step.concurrency, 1)
+    remainingSeconds += (total - done) * w
   }
   const current = steps[currentIndex]
   const progress = totalWork > 0 ? round1((100 * doneWork) / totalWork) : 0
