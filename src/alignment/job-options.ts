@@ -15,6 +15,8 @@ export const JobOptionsSchema = Type.Object({
   token_budget: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000_000 })),
   /** Sampling temperature of the generation calls. */
   temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
+  /** Let the LLM grade every pair (faithfulness, relevance) and drop weak ones (LLM mode). */
+  judge: Type.Optional(Type.Boolean()),
 })
 
 /** The job options as stored in `alignment_jobs.params`. */

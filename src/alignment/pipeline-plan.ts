@@ -7,6 +7,7 @@ export const STEP_IDS = [
   'summarize_documents',
   'generate_system_prompt',
   'generate_qa_pairs',
+  'judge_pairs',
   'validate',
   'write_outputs',
 ] as const
@@ -19,6 +20,7 @@ export const STEP_MESSAGES: Record<StepId, string> = {
   summarize_documents: 'Summarizing the documents',
   generate_system_prompt: 'Writing the system prompt',
   generate_qa_pairs: 'Generating question/answer pairs',
+  judge_pairs: 'Grading the pairs with the LLM judge',
   validate: 'Checking grounding and removing duplicates',
   write_outputs: 'Writing the dataset',
 }
@@ -31,7 +33,7 @@ const BYTES_PER_CHUNK = 1200
  * second. Cold-start seconds-per-unit are the defaults measured for the offline generator;
  * measured rates replace them as soon as a step has timed a few units.
  */
-export function alignmentPlan(input: { files: number; totalBytes: number; generateSecondsPerUnit: number; generateConcurrency: number }): StepDefinition[] {
+export function alignmentPlan(input: { files: number; totalBytes: number; generateSecondsPerUnit: number; generateConcurrency: number; judge?: boolean }): StepDefinition[] {
   const chunks = Math.max(1, Math.ceil(input.totalBytes / BYTES_PER_CHUNK))
   return [
     { id: 'ingest', estimatedUnits: input.files, defaultSecondsPerUnit: 0.01 },
@@ -39,6 +41,8 @@ export function alignmentPlan(input: { files: number; totalBytes: number; genera
     { id: 'summarize_documents', estimatedUnits: input.files, defaultSecondsPerUnit: 0.05 },
     { id: 'generate_system_prompt', estimatedUnits: 1, defaultSecondsPerUnit: 0.01 },
     { id: 'generate_qa_pairs', estimatedUnits: chunks, defaultSecondsPerUnit: input.generateSecondsPerUnit, concurrency: input.generateConcurrency },
+    // Only jobs with `judge: true` run this step.
+    ...(input.judge ? [{ id: 'judge_pairs', estimatedUnits: chunks, defaultSecondsPerUnit: input.generateSecondsPerUnit, concurrency: input.generateConcurrency }] : []),
     { id: 'validate', estimatedUnits: 1, defaultSecondsPerUnit: 0.001 * chunks },
     { id: 'write_outputs', estimatedUnits: 1, defaultSecondsPerUnit: 0.2 + 0.001 * chunks },
   ]

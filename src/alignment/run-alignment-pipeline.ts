@@ -7,7 +7,7 @@ import type { JobRun } from '../jobs/index.js'
 import { NonRetryableError } from '../jobs/index.js'
 import { ALIGNMENT_READY_TYPES, type MarkdownSource } from '../ingestion/index.js'
 import { isConversionError } from '../ingestion/converters/types.js'
-import { pairsOnly, type GenerateOutcome, type LlmWriter, type QaGenerator, type WriterResult } from '../llm/index.js'
+import { JUDGE_THRESHOLD, pairsOnly, type GenerateOutcome, type LlmWriter, type PairJudge, type QaGenerator, type WriterResult } from '../llm/index.js'
 import { decodeText } from './decode-text.js'
 import type { AlignmentJobRow } from './job-store.js'
 import {
@@ -39,6 +39,8 @@ export interface PipelineDeps {
   generator: QaGenerator
   /** Converts non-Markdown inputs (reusing earlier conversions). */
   markdown: MarkdownSource
+  /** Grades pairs when the job asked for the LLM judge. */
+  judge?: PairJudge | null
   /** Writes summaries and the system prompt with the LLM; absent offline (extractive methods). */
   writer?: LlmWriter | null
   /** Live LLM token counters of the job, read by the worker's progress writes. */
@@ -143,10 +145,29 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
   const usage = summarizeUsage(outcomes)
   const stoppedReason = outcomes.some((o) => o.skipped) ? stopMessage(limits, usage, outcomes) : null
   const chunksById = new Map(chunks.map((chunk) => [chunk.id, chunk]))
+  const judge = deps.judge ?? null
+  const judged = judge
+    ? await run.mapUnits(
+        'judge_pairs',
+        outcomes.map((outcome, i) => ({ key: chunks[i]?.id ?? String(i), input: { chunk: chunks[i] as Chunk, pairs: outcome.pairs } })),
+        async ({ chunk, pairs: chunkPairs }, signal) => {
+          const result = await judge.judge({ chunk, pairs: chunkPairs, signal })
+          spend(result.usage)
+          return result
+        },
+      )
+    : null
+  // Scores line up with `pairs`: both follow the chunks' order, then each chunk's pairs.
+  const scores = judged?.flatMap((j) => j.scores) ?? null
   const verdict = await run.step('validate', async () => {
     const { dropped } = filterPairs(pairs, chunksById)
     const droppedAt = new Map(dropped.map((d) => [d.pair, d.reason]))
-    return pairs.flatMap((pair, index) => (droppedAt.has(pair) ? [{ index, reason: droppedAt.get(pair) as DropReason }] : []))
+    return pairs.flatMap((pair, index): Array<{ index: number; reason: DropReason }> => {
+      const reason = droppedAt.get(pair)
+      if (reason) return [{ index, reason }]
+      const score = scores?.[index]
+      return score && (score.faithfulness < JUDGE_THRESHOLD || score.relevance < JUDGE_THRESHOLD) ? [{ index, reason: 'judge_rejected' }] : []
+    })
   })
 
   return run.step('write_outputs', (signal) => writeOutputs({ job, type, systemPrompt, chunks, chunksById, pairs, verdict, usage, stoppedReason, deps, signal }))

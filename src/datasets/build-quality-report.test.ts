@@ -56,7 +56,7 @@ describe('buildQualityReport', () => {
         generated: 10,
         kept: 4,
         dropped: 6,
-        dropped_by_reason: { exact_duplicate: 2, near_duplicate: 1, ungrounded: 1, empty: 1, too_long: 1 },
+        dropped_by_reason: { exact_duplicate: 2, near_duplicate: 1, ungrounded: 1, empty: 1, too_long: 1, judge_rejected: 0 },
       },
       grounded_share: 0.75,
       mean_grounding: 0.875,

@@ -4,6 +4,7 @@ import type { LlmCallCache } from './call-cache/index.js'
 import { createExtractiveGenerator } from './extractive/create-extractive-generator.js'
 import { createLlmQaGenerator } from './create-llm-qa-generator.js'
 import { createLlmWriter, type LlmWriter } from './create-llm-writer.js'
+import { createPairJudge, type PairJudge } from './create-pair-judge.js'
 import { createResilientCall } from './create-resilient-call.js'
 import type { LanguageModel, LlmRequest, LlmResult } from './language-model.js'
 import { createLlmLimiter } from './limiter/index.js'
@@ -18,6 +19,8 @@ export interface GeneratorFactory {
   generatorFor(params: Record<string, unknown>): QaGenerator
   /** The LLM writer (summaries, system prompt) for a job; null offline (extractive methods run). */
   writerFor(params: Record<string, unknown>): LlmWriter | null
+  /** The pair judge when the job asked for one (`judge: true`) and an LLM is configured, else null. */
+  judgeFor(params: Record<string, unknown>): PairJudge | null
   /** A note for `status_message` while the LLM server rate-limits or is down, else null. */
   status(): string | null
   /** The generation concurrency a worker should use. */
@@ -39,6 +42,7 @@ export function createGeneratorFactory(options: { llm: QuarryConfig['llm']; cach
       concurrency: 4,
       generatorFor: (params) => (perChunk(params) === undefined ? standard : createExtractiveGenerator({ maxPairsPerChunk: perChunk(params) })),
       writerFor: () => null,
+      judgeFor: () => null,
       status: () => null,
     }
   }
@@ -74,6 +78,7 @@ export function createGeneratorFactory(options: { llm: QuarryConfig['llm']; cach
     offline: false,
     concurrency: llm.concurrency,
     writerFor: (params) => createLlmWriter(callFor(modelOf(params))),
+    judgeFor: (params) => (params.judge === true ? createPairJudge(callFor(modelOf(params))) : null),
     generatorFor(params) {
       const modelId = modelOf(params)
       return createLlmQaGenerator({

@@ -88,6 +88,16 @@ describe('alignment jobs with an OpenAI-compatible LLM', () => {
     expect(estimate.output_tokens).toBeGreaterThan(0)
   })
 
+  it('grade pairs with the LLM judge when the job asks for it', async () => {
+    const fileId = await upload('judged.md', HANDBOOK.replace('Hotels', 'Lodging'))
+    const job = (await inject({ method: 'POST', url: '/v1/flow/alignment/generate', headers: auth, payload: { instructions: 'x', files: [fileId], judge: true } })).json()
+    expect(await waitForJob(t.app, job.id)).toBe('completed')
+    expect(llm.requests.some((r) => JSON.stringify(r.body).includes('You grade training data'))).toBe(true)
+    const quality = await report(job.id)
+    expect(quality.pairs.dropped_by_reason).toHaveProperty('judge_rejected')
+    expect(quality.pairs.kept + quality.pairs.dropped).toBe(quality.pairs.generated)
+  })
+
   it('fall back from json_schema when the server lacks it', async () => {
     llm.configure({ supportsJsonSchema: false })
     const fileId = await upload('fallback.md', HANDBOOK.replace('Travel', 'Trip'))

@@ -77,5 +77,5 @@ export interface Conversation {
 }
 
 /** Why a pair was dropped by the filter step. */
-export const DROP_REASONS = ['exact_duplicate', 'near_duplicate', 'ungrounded', 'empty', 'too_long'] as const
+export const DROP_REASONS = ['exact_duplicate', 'near_duplicate', 'ungrounded', 'empty', 'too_long', 'judge_rejected'] as const
 export type DropReason = (typeof DROP_REASONS)[number]
