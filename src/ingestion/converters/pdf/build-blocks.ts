@@ -3,6 +3,8 @@ import { pitchesBelow } from './block.js'
 import { findCodeBlock } from './find-code-block.js'
 import { findHeading } from './find-heading.js'
 import { findTable } from './find-table.js'
+import { findUnmarkedList } from './find-unmarked-list.js'
+import type { UnmarkedListLines } from './find-unmarked-list.js'
 import type { Line } from './group-lines.js'
 import { joinLineText } from './join-line-text.js'
 import { parseListMarker } from './parse-list-marker.js'
@@ -27,6 +29,8 @@ interface FlowState {
   /** Marker x of each open list nesting level. */
   listStack: number[]
   item: { block: ListItemBlock; markerX: number; last: Line } | null
+  /** Lines of lists whose markers were drawn as shapes (browser bullets). */
+  unmarked: UnmarkedListLines
 }
 
 /** A block found at a line, and the index of the first line after it. */
@@ -39,7 +43,7 @@ const STANDALONE_BLOCKS: Array<(lines: readonly Line[], i: number, profile: Layo
     return code && { block: { kind: 'code', lines: code.lines }, end: code.end }
   },
   (lines, i, profile) => {
-    const table = lines[i]!.segments.length >= 2 ? findTable(lines, i, profile.pitch) : null
+    const table = findTable(lines, i, profile.pitch)
     return table && { block: { kind: 'table', rows: table.rows }, end: table.end }
   },
   findHeading,
@@ -47,16 +51,18 @@ const STANDALONE_BLOCKS: Array<(lines: readonly Line[], i: number, profile: Layo
 
 /**
  * Turns a flow's lines (one column, top to bottom) into Markdown blocks: code, tables,
- * headings, list items nested by marker indentation (table-of-contents entries included), and
- * paragraphs of joined, de-hyphenated lines.
+ * headings, list items nested by marker indentation (table-of-contents entries and lists whose
+ * bullets are shapes included), and paragraphs of joined, de-hyphenated lines.
  */
 export function buildBlocks(lines: readonly Line[], profile: LayoutProfile): Block[] {
+  const right = lines.reduce((max, line) => Math.max(max, line.x1), -Infinity)
   const state: FlowState = {
     blocks: [],
-    right: lines.reduce((max, line) => Math.max(max, line.x1), -Infinity),
+    right,
     paragraph: [],
     listStack: [],
     item: null,
+    unmarked: findUnmarkedList(lines, right, profile),
   }
   for (let i = 0; i < lines.length; ) {
     const match = CONTENTS_ENTRY.test(lines[i]!.text) ? null : findStandalone(lines, i, profile)
@@ -102,7 +108,13 @@ function closeList(state: FlowState): void {
 /** Adds a line to the open list item or paragraph, or starts a new one. */
 function addLine(state: FlowState, lines: readonly Line[], i: number, profile: LayoutProfile): void {
   const line = lines[i]!
-  const item = listItemOf(state, line, lines[i - 1], profile)
+  const unmarked = state.unmarked.get(i)
+  if (unmarked === false && state.item) {
+    state.item.block.text = joinLineText(state.item.block.text, line.text)
+    state.item.last = line
+    return
+  }
+  const item = unmarked ? { marker: '-', text: line.text } : listItemOf(state, line, lines[i - 1], profile)
   if (item) {
     flushParagraph(state)
     const block = emit(state, { kind: 'list-item', ...item, depth: depthOf(state, line) }) as ListItemBlock

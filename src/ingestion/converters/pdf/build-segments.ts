@@ -22,6 +22,20 @@ export interface Segment {
   chars: number
   /** Index of the page row (shared baseline) the segment came from; segments of a row share it. */
   row: number
+  /**
+   * The text pieces the segment was joined from, left to right, where two or more are set apart
+   * by at least a word space (separate text runs). Absent when the segment is one piece. Table
+   * cells set close together (a browser table's padding is narrower than {@link SEGMENT_GAP_EM})
+   * share a segment; their pieces still tell the cells apart.
+   */
+  pieces?: SegmentPiece[]
+}
+
+/** A run (or runs touching each other) inside a segment. */
+export interface SegmentPiece {
+  text: string
+  x0: number
+  x1: number
 }
 
 /** Runs whose baselines differ by less than this many ems share a row (covers super/subscripts). */
@@ -48,6 +62,7 @@ interface Draft {
   chars: number
   boldChars: number
   monospaceChars: number
+  pieces: SegmentPiece[]
   last: TextRun
 }
 
@@ -112,6 +127,7 @@ function start(run: TextRun, fonts: FontProfile): Draft {
     chars: 0,
     boldChars: 0,
     monospaceChars: 0,
+    pieces: [],
     last: run,
   }
   append(draft, run, fonts)
@@ -119,12 +135,20 @@ function start(run: TextRun, fonts: FontProfile): Draft {
 }
 
 function append(draft: Draft, run: TextRun, fonts: FontProfile): void {
+  const gap = inkLeft(run) - draft.x1
+  const apart = gap > SPACE_GAP_EM * Math.max(run.fontSize, draft.last.fontSize)
   if (draft.parts.length > 0) {
-    const gap = inkLeft(run) - draft.x1
     const spaced = /\s$/.test(draft.last.text) || /^\s/.test(run.text)
-    if (!spaced && gap > SPACE_GAP_EM * Math.max(run.fontSize, draft.last.fontSize)) draft.parts.push(' ')
+    if (!spaced && apart) draft.parts.push(' ')
   }
   draft.parts.push(run.text)
+  const piece = draft.pieces[draft.pieces.length - 1]
+  if (piece && !apart) {
+    piece.text += run.text
+    piece.x1 = Math.max(piece.x1, inkRight(run))
+  } else {
+    draft.pieces.push({ text: run.text, x0: inkLeft(run), x1: inkRight(run) })
+  }
   const chars = run.text.replace(/\s+/g, '').length
   if (chars > draft.longestRun) {
     draft.longestRun = chars
@@ -173,6 +197,9 @@ function finish(draft: Draft, row: number): Segment {
     monospace: draft.chars > 0 && draft.monospaceChars >= STYLE_SHARE * draft.chars,
     chars: draft.chars,
     row,
+    ...(draft.pieces.length > 1 && {
+      pieces: draft.pieces.map((p) => ({ ...p, text: normalizeSpace(p.text) })).filter((p) => p.text !== ''),
+    }),
   }
 }
 

@@ -71,4 +71,17 @@ describe('removePageFurniture', () => {
     const result = removePageFurniture([page(1, [], [[segment('civil', 0, 0)]])], 10)
     expect(texts(result.pages)).toEqual([['Body text of page 1.', 'civil']])
   })
+
+  it('keeps the rows of a table running across pages, whose cells repeat in the page bands', () => {
+    const row = (n: number) => [segment(`A-${1000 + n}`, 0, 0), segment('box of 100', 0, 0, { x0: 300 })]
+    const pages = [1, 2, 3].map((n) =>
+      page(n, [[segment('ACME Confidential', 0, 0)], row(n * 10), row(n * 10 + 1)], [row(n * 10 + 8), row(n * 10 + 9)]),
+    )
+    const result = removePageFurniture(pages, 10)
+    expect(texts(result.pages)[1]).toEqual([
+      'A-1020', 'box of 100', 'A-1021', 'box of 100', 'Body text of page 2.', 'A-1028', 'box of 100', 'A-1029', 'box of 100',
+    ])
+    expect(result.warnings).toEqual(["removed repeating header 'ACME Confidential'"])
+  })
 })
+

@@ -15,11 +15,18 @@ const EDGE_ROWS = 3
 /** Text repeated on at least this share of the pages (and on two or more) is furniture. */
 const REPEAT_SHARE = 0.4
 const MAX_QUOTE = 60
+/** Rows of a table are at most this many ems apart (baseline to baseline). */
+const TABLE_ROW_EMS = 3
 /** Distinct removed texts quoted in warnings; more (a running head per chapter) are counted. */
 const MAX_QUOTED_WARNINGS = 5
 
 const PAGE_NUMBER =
   /^(?:page|p\.|pg\.?|seite)?\s*[-–—([]?\s*(?:\d{1,5}|(?=[ivxlc]+$|[ivxlc]+\s)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))\s*[-–—)\]]?\s*(?:(?:of|\/|von)\s*\d{1,5})?$/i
+
+interface Interval {
+  x0: number
+  x1: number
+}
 
 interface EdgeRow {
   band: 'header' | 'footer'
@@ -87,7 +94,43 @@ function edgeRows(page: PageSegments): EdgeRow[] {
     segments.sort((a, b) => a.x0 - b.x0)
     return { band, segments, text: segments.map((s) => s.text).join(' ') }
   }
-  return [...top.map(toEdge('header')), ...bottom.map(toEdge('footer'))]
+  // A table running across pages puts rows in the bands whose cells ("box of 100") repeat.
+  const content = (row: Segment[]) => !isTableRow(row, ordered)
+  return [...top.filter(content).map(toEdge('header')), ...bottom.filter(content).map(toEdge('footer'))]
+}
+
+/**
+ * True when a row lines up in columns with the row right above or below it: two or more cells
+ * (segments, or the text runs inside them) each over exactly one cell of the other row.
+ */
+function isTableRow(row: Segment[], ordered: ReadonlyArray<Segment[]>): boolean {
+  const index = ordered.indexOf(row)
+  const cells = row.flatMap(cellsOf)
+  const y = row[0]?.y ?? 0
+  return [ordered[index - 1], ordered[index + 1]].some((neighbour) => {
+    if (!neighbour || cells.length < 2) return false
+    const size = Math.max(...row.map((s) => s.fontSize), ...neighbour.map((s) => s.fontSize))
+    if (Math.abs((neighbour[0]?.y ?? 0) - y) > TABLE_ROW_EMS * size) return false
+    const other = neighbour.flatMap(cellsOf)
+    return other.length >= 2 && alignedPairs(cells, other) >= 2
+  })
+}
+
+/** Cells of `a` over exactly one cell of `b`, or -1 when some cell spans several cells of the other row. */
+function alignedPairs(a: readonly Interval[], b: readonly Interval[]): number {
+  let pairs = 0
+  for (const [these, those] of [[a, b], [b, a]] as const) {
+    for (const cell of these) {
+      const over = those.filter((o) => cell.x0 < o.x1 && cell.x1 > o.x0).length
+      if (over > 1) return -1
+      if (these === a && over === 1) pairs++
+    }
+  }
+  return pairs
+}
+
+function cellsOf(segment: Segment): Interval[] {
+  return segment.pieces ?? [segment]
 }
 
 /**

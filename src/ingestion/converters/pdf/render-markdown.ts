@@ -27,12 +27,15 @@ const CLOSED_PARAGRAPH = /[.!?:;)\]"”’]$/u
 interface Chunk {
   kind: Block['kind']
   text: string
+  /** A table's header row, to continue the table on the next page. */
+  header?: readonly string[]
 }
 
 /**
  * Renders blocks to Markdown. Heading levels follow the document's distinct heading sizes
  * (largest → `#`); a paragraph cut by a column or page break is joined back together when it
- * did not end a sentence and the next flow starts in lower case.
+ * did not end a sentence and the next flow starts in lower case, and a table cut by a page
+ * break (same number of columns, nothing between) becomes one, its repeated header row dropped.
  */
 export function renderMarkdown(pages: readonly PageBlocks[]): RenderedMarkdown {
   const levelOf = headingLevels(pages.flatMap((p) => p.blocks))
@@ -51,9 +54,15 @@ export function renderMarkdown(pages: readonly PageBlocks[]): RenderedMarkdown {
         previous.text = joined
         return
       }
+      if (previous && block.kind === 'table' && index === 0 && continuesTable(previous, block.rows)) {
+        // The page starts at its first row of the table.
+        starts[starts.length - 1] = { page, chunk: chunks.length - 1, char: appendRows(previous, block.rows) }
+        return
+      }
       if (block.kind === 'heading') headings++
       if (block.kind === 'table') tables++
-      chunks.push({ kind: block.kind, text: renderBlock(block, levelOf) })
+      const header = block.kind === 'table' ? { header: block.rows[0] ?? [] } : {}
+      chunks.push({ kind: block.kind, text: renderBlock(block, levelOf), ...header })
     })
   }
   return { ...assemble(chunks, starts), headings, tables }
@@ -126,10 +135,29 @@ function headingLevels(blocks: readonly Block[]): (heading: HeadingBlock) => num
   return (heading) => (heading.byWeight ? weightLevel : (levels.get(heading.size) ?? 1))
 }
 
+/** A table at the top of a page continues the previous page's last block if that is a table as wide. */
+function continuesTable(previous: Chunk, rows: readonly string[][]): boolean {
+  return previous.header !== undefined && rows[0]?.length === previous.header.length
+}
+
+/** Appends a table's rows to the table in `previous`, less a repeated header row; returns where they start. */
+function appendRows(previous: Chunk, rows: readonly string[][]): number {
+  const header = previous.header ?? []
+  const repeated = rows[0]?.every((cell, i) => cell === header[i]) ?? false
+  const added = repeated ? rows.slice(1) : rows
+  if (added.length === 0) return previous.text.length
+  const start = previous.text.length + 1
+  previous.text += `\n${added.map(tableRow(header.length)).join('\n')}`
+  return start
+}
+
+function tableRow(width: number): (cells: readonly string[]) => string {
+  return (cells) => `| ${Array.from({ length: width }, (_, i) => escapeCell(cells[i] ?? '')).join(' | ')} |`
+}
+
 function renderTable(rows: readonly string[][]): string {
   const width = Math.max(...rows.map((r) => r.length))
-  const line = (cells: readonly string[]) =>
-    `| ${Array.from({ length: width }, (_, i) => escapeCell(cells[i] ?? '')).join(' | ')} |`
+  const line = tableRow(width)
   const [header = [], ...body] = rows
   return [line(header), `|${' --- |'.repeat(width)}`, ...body.map(line)].join('\n')
 }
