@@ -89,6 +89,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
     worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown }, generatorFor: (job) => generators.generatorFor(job.params),
       writerFor: (job) => generators.writerFor(job.params),
       judgeFor: (job) => generators.judgeFor(job.params),
+      declinesFor: (job) => generators.declinesFor(job.params),
       llmStatus: generators.status, generateConcurrency: generators.concurrency, log, leaseMs: options.leaseMs })
     ingestion = createIngestionWorker({ store: ingestionStore, files, markdown, log, workerId: `worker-${process.pid}` })
     // Embedded mode: this process is the only one on the database, so every running job is ours to resume.

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events'
 import { isAppError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import { createJobRun, etaMinutes, isCancellation, type ProgressSnapshot, type StepStore } from '../jobs/index.js'
-import type { LlmWriter, PairJudge, QaGenerator } from '../llm/index.js'
+import type { DeclineWriter, LlmWriter, PairJudge, QaGenerator } from '../llm/index.js'
 import type { AlignmentJobRow, AlignmentJobStore, Lease } from './job-store.js'
 import { alignmentPlan, STEP_MESSAGES, type StepId } from './pipeline-plan.js'
 import { runAlignmentPipeline, type PipelineDeps } from './run-alignment-pipeline.js'
@@ -18,13 +18,15 @@ export interface AlignmentWorkerOptions {
   jobs: AlignmentJobStore
   steps: StepStore
   /** Everything the pipeline needs except the generator, which is chosen per job. */
-  pipeline: Omit<PipelineDeps, 'generator' | 'writer' | 'judge' | 'counters'>
+  pipeline: Omit<PipelineDeps, 'generator' | 'writer' | 'judge' | 'declines' | 'counters'>
   /** The question generator for a job (its options may pick the model, pairs per chunk…). */
   generatorFor: (job: AlignmentJobRow) => QaGenerator
   /** The LLM writer for a job's summaries and system prompt; null offline. */
   writerFor?: (job: AlignmentJobRow) => LlmWriter | null
   /** The pair judge when the job asked for one; null otherwise. */
   judgeFor?: (job: AlignmentJobRow) => PairJudge | null
+  /** The decline writer (LLM mode); used for principle jobs. */
+  declinesFor?: (job: AlignmentJobRow) => DeclineWriter | null
   /** A note about the LLM's state for `status_message` (rate limiting, outage), or null. */
   llmStatus?: () => string | null
   log: Logger
@@ -71,6 +73,7 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
     try {
       const generator = options.generatorFor(row)
       const judge = options.judgeFor?.(row) ?? null
+      const declines = row.type === 'principle' ? (options.declinesFor?.(row) ?? null) : null
       const counters = { inputTokens: row.inputTokens, outputTokens: row.outputTokens }
       const totalBytes = (await options.pipeline.files.getMany(row.userId, row.fileIds)).reduce((sum, f) => sum + f.bytes, 0)
       const run = await createJobRun({
@@ -83,6 +86,7 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
           generateSecondsPerUnit: generator.offline ? 0.002 : 5,
           generateConcurrency: options.generateConcurrency ?? 4,
           judge: judge !== null,
+          declines: declines !== null,
         }),
         report: async (snapshot) => {
           const fields = { ...progressFields(snapshot, options.llmStatus?.() ?? null), ...(generator.offline ? {} : counters) }
@@ -92,7 +96,7 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
         },
       })
       const writer = options.writerFor?.(row) ?? null
-      const result = await runAlignmentPipeline(row, run, { ...options.pipeline, generator, writer, judge, counters })
+      const result = await runAlignmentPipeline(row, run, { ...options.pipeline, generator, writer, judge, declines, counters })
       const status = result.stoppedReason ? 'stopped' : 'completed'
       await jobs.finish(jobId, lease, status, {
         currentStep: 'write_outputs',

@@ -7,7 +7,7 @@ import type { JobRun } from '../jobs/index.js'
 import { NonRetryableError } from '../jobs/index.js'
 import { ALIGNMENT_READY_TYPES, type MarkdownSource } from '../ingestion/index.js'
 import { isConversionError } from '../ingestion/converters/types.js'
-import { JUDGE_THRESHOLD, pairsOnly, type GenerateOutcome, type LlmWriter, type PairJudge, type QaGenerator, type WriterResult } from '../llm/index.js'
+import { JUDGE_THRESHOLD, pairsOnly, type DeclineWriter, type GenerateOutcome, type LlmWriter, type PairJudge, type QaGenerator, type WriterResult } from '../llm/index.js'
 import { decodeText } from './decode-text.js'
 import type { AlignmentJobRow } from './job-store.js'
 import {
@@ -29,6 +29,9 @@ import {
 import { presentOutput } from './present-job.js'
 import type { AlignmentOutput } from './tables.js'
 
+/** Out-of-scope requests (with declines) written per document for principle jobs in LLM mode. */
+const DECLINES_PER_DOCUMENT = 3
+
 /** Distractor documents per context_data example. */
 const DISTRACTORS = 2
 
@@ -39,6 +42,8 @@ export interface PipelineDeps {
   generator: QaGenerator
   /** Converts non-Markdown inputs (reusing earlier conversions). */
   markdown: MarkdownSource
+  /** Writes out-of-scope requests and declines for principle jobs (LLM mode). */
+  declines?: DeclineWriter | null
   /** Grades pairs when the job asked for the LLM judge. */
   judge?: PairJudge | null
   /** Writes summaries and the system prompt with the LLM; absent offline (extractive methods). */
@@ -110,10 +115,10 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
       return result
     },
   )
+  // Memos written before summaries carried their usage hold bare strings.
+  const texts = summaries.map((s) => (typeof s === 'string' ? s : s.text))
   const systemPrompt = await run.step('generate_system_prompt', async (signal) => {
     if (job.systemPrompt?.trim()) return job.systemPrompt
-    // Memos written before summaries carried their usage hold bare strings.
-    const texts = summaries.map((s) => (typeof s === 'string' ? s : s.text))
     if (!writer) return buildSystemPrompt({ instructions: job.instructions, summary: combineSummaries(texts), type })
     const corpus = await writer.summarizeCorpus({ summaries: texts, signal })
     const prompt = await writer.writeSystemPrompt({ instructions: job.instructions, summary: corpus.text, contextGrounded: type === 'context_data', signal })
@@ -141,7 +146,7 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
       return outcome
     },
   )
-  const pairs = outcomes.flatMap((outcome) => outcome.pairs)
+  const generatedPairs = outcomes.flatMap((outcome) => outcome.pairs)
   const usage = summarizeUsage(outcomes)
   const stoppedReason = outcomes.some((o) => o.skipped) ? stopMessage(limits, usage, outcomes) : null
   const chunksById = new Map(chunks.map((chunk) => [chunk.id, chunk]))
@@ -157,7 +162,22 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
         },
       )
     : null
-  // Scores line up with `pairs`: both follow the chunks' order, then each chunk's pairs.
+  const declineWriter = type === 'principle' && !stoppedReason ? (deps.declines ?? null) : null
+  const declines = declineWriter
+    ? await run.mapUnits(
+        'generate_declines',
+        perFile.map((fileChunks, i) => ({ key: sources[i]?.fileId ?? String(i), input: { fileChunks, summary: texts[i] ?? '' } })),
+        async ({ fileChunks, summary }, signal): Promise<QaPair[]> => {
+          const first = fileChunks[0]
+          if (!first) return []
+          const written = await declineWriter.write({ title: first.filename, summary, instructions: job.instructions, systemPrompt, count: DECLINES_PER_DOCUMENT, signal })
+          spend(written.usage)
+          return written.pairs.map((p) => ({ ...p, kind: 'decline' as const, evidence: [], chunkId: first.id }))
+        },
+      )
+    : []
+  // Declines go last, so judge scores (one per generated pair, in order) still line up.
+  const pairs = [...generatedPairs, ...declines.flat()]
   const scores = judged?.flatMap((j) => j.scores) ?? null
   const verdict = await run.step('validate', async () => {
     const { dropped } = filterPairs(pairs, chunksById)

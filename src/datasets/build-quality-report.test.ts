@@ -69,7 +69,7 @@ describe('buildQualityReport', () => {
         sections_covered: 3,
         files_covered: 2,
       },
-      by_kind: { rule: 2, prohibition: 0, permission: 0, definition: 1, list: 1, table: 0, number: 0, fact: 0, summary: 0 },
+      by_kind: { rule: 2, prohibition: 0, permission: 0, definition: 1, list: 1, table: 0, number: 0, fact: 0, summary: 0, decline: 0 },
       by_split: { train: 3, validation: 1 },
       tokens: { input: 1200, output: 300, total: 1500 },
     })

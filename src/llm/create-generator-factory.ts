@@ -5,6 +5,7 @@ import { createExtractiveGenerator } from './extractive/create-extractive-genera
 import { createLlmQaGenerator } from './create-llm-qa-generator.js'
 import { createLlmWriter, type LlmWriter } from './create-llm-writer.js'
 import { createPairJudge, type PairJudge } from './create-pair-judge.js'
+import { createDeclineWriter, type DeclineWriter } from './create-decline-writer.js'
 import { createResilientCall } from './create-resilient-call.js'
 import type { LanguageModel, LlmRequest, LlmResult } from './language-model.js'
 import { createLlmLimiter } from './limiter/index.js'
@@ -21,6 +22,8 @@ export interface GeneratorFactory {
   writerFor(params: Record<string, unknown>): LlmWriter | null
   /** The pair judge when the job asked for one (`judge: true`) and an LLM is configured, else null. */
   judgeFor(params: Record<string, unknown>): PairJudge | null
+  /** Writes out-of-scope requests with their declines (LLM mode), else null. */
+  declinesFor(params: Record<string, unknown>): DeclineWriter | null
   /** A note for `status_message` while the LLM server rate-limits or is down, else null. */
   status(): string | null
   /** The generation concurrency a worker should use. */
@@ -43,6 +46,7 @@ export function createGeneratorFactory(options: { llm: QuarryConfig['llm']; cach
       generatorFor: (params) => (perChunk(params) === undefined ? standard : createExtractiveGenerator({ maxPairsPerChunk: perChunk(params) })),
       writerFor: () => null,
       judgeFor: () => null,
+      declinesFor: () => null,
       status: () => null,
     }
   }
@@ -78,6 +82,7 @@ export function createGeneratorFactory(options: { llm: QuarryConfig['llm']; cach
     offline: false,
     concurrency: llm.concurrency,
     writerFor: (params) => createLlmWriter(callFor(modelOf(params))),
+    declinesFor: (params) => createDeclineWriter(callFor(modelOf(params))),
     judgeFor: (params) => (params.judge === true ? createPairJudge(callFor(modelOf(params))) : null),
     generatorFor(params) {
       const modelId = modelOf(params)

@@ -61,6 +61,8 @@ describe('alignment jobs with an OpenAI-compatible LLM', () => {
     const asked = llm.requests.map((r) => JSON.stringify(r.body))
     expect(asked.some((body) => body.includes('You summarise documents'))).toBe(true)
     expect(asked.some((body) => body.includes('You write system prompts'))).toBe(true)
+    // Principle jobs also learn their boundaries: out-of-scope requests with declines.
+    expect(quality.by_kind.decline).toBeGreaterThan(0)
     llm.configure({ faults: {} })
   }, 150_000)
 

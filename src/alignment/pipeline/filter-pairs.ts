@@ -68,7 +68,8 @@ export function filterPairs(
   function reasonToDrop(pair: QaPair): DropReason | undefined {
     if (pair.question.trim() === '' || pair.answer.trim() === '') return 'empty'
     if (pair.question.length > maxQuestion || pair.answer.length > maxAnswer) return 'too_long'
-    if (grounding(pair) < 1) return 'ungrounded'
+    // A decline answers from the instructions by design; it has no source span to check.
+    if (pair.kind !== 'decline' && grounding(pair) < 1) return 'ungrounded'
     if (exact.has(normalizeForMatch(pair.question))) return 'exact_duplicate'
     // Last check: findOrAdd records the question, which is right only for a kept pair.
     if (near.findOrAdd(pair.question) !== -1) return 'near_duplicate'

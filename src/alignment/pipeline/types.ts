@@ -43,6 +43,8 @@ export const PAIR_KINDS = [
   'number',
   'fact',
   'summary',
+  /** An out-of-scope request the assistant declines; its answer is grounded in the instructions, not a chunk. */
+  'decline',
 ] as const
 export type PairKind = (typeof PAIR_KINDS)[number]
 
