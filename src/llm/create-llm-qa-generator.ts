@@ -20,9 +20,10 @@ const PERSONAS = ['a new employee', 'an experienced manager', 'an auditor checki
 /** How they ask. */
 const STYLES = ['direct factual questions', 'short scenario questions ("If I …, what …?")', 'questions about conditions, limits and exceptions', 'questions that compare or connect two statements of the text'] as const
 
-function qaSchema(maxPairs: number): JsonSchemaSpec {
+function qaSchema(maxPairs: number, withReasoning: boolean): JsonSchemaSpec {
+  const required = ['question', 'answer', 'evidence', 'kind', ...(withReasoning ? ['reasoning'] : [])]
   return {
-    name: 'qa_pairs',
+    name: withReasoning ? 'qa_pairs_with_reasoning' : 'qa_pairs',
     schema: {
       type: 'object',
       additionalProperties: false,
@@ -35,8 +36,9 @@ function qaSchema(maxPairs: number): JsonSchemaSpec {
           items: {
             type: 'object',
             additionalProperties: false,
-            required: ['question', 'answer', 'evidence', 'kind'],
+            required,
             properties: {
+              ...(withReasoning ? { reasoning: { type: 'string' } } : {}),
               question: { type: 'string' },
               answer: { type: 'string' },
               evidence: { type: 'array', minItems: 1, items: { type: 'string' } },
@@ -58,7 +60,7 @@ function buildMessages(input: GenerateInput, pairs: number): LlmRequest['message
     'Write question/answer pairs that are fully answered by the given text. Write them in the language of the text.',
     'Every answer must be correct according to the text, self-contained and concise. In "evidence", copy the exact sentence(s) of the text that support the answer, verbatim.',
     input.type === 'context_data'
-      ? 'The questions will be asked with this text among other documents, so make each question specific to this text.'
+      ? 'The questions will be asked with this text among other documents, so make each question specific to this text. In "reasoning", think step by step: quote the decisive sentence(s) between ##begin_quote## and ##end_quote## and explain how they answer the question.'
       : 'The assistant must follow the principles below; questions should probe them, including their conditions and boundaries.',
   ].join(' ')
   const user = [
@@ -82,7 +84,8 @@ function toPairs(json: unknown, chunk: Chunk): QaPair[] {
     const pair = item as { question?: unknown; answer?: unknown; evidence?: unknown; kind?: unknown }
     if (typeof pair.question !== 'string' || typeof pair.answer !== 'string' || !Array.isArray(pair.evidence)) return []
     const kind = (PAIR_KINDS as readonly string[]).includes(String(pair.kind)) ? (pair.kind as PairKind) : 'fact'
-    return [{ question: pair.question.trim(), answer: pair.answer.trim(), kind, evidence: pair.evidence.map(String), chunkId: chunk.id }]
+    const reasoning = typeof (pair as { reasoning?: unknown }).reasoning === 'string' ? ((pair as { reasoning: string }).reasoning.trim() || undefined) : undefined
+    return [{ question: pair.question.trim(), answer: pair.answer.trim(), kind, evidence: pair.evidence.map(String), chunkId: chunk.id, ...(reasoning ? { reasoning } : {}) }]
   })
 }
 
@@ -93,14 +96,14 @@ function toPairs(json: unknown, chunk: Chunk): QaPair[] {
  */
 export function createLlmQaGenerator(options: LlmQaGeneratorOptions): QaGenerator {
   const pairsPerChunk = Math.max(1, options.pairsPerChunk ?? 4)
-  const schema = qaSchema(pairsPerChunk)
+  const schemas = { principle: qaSchema(pairsPerChunk, false), context_data: qaSchema(pairsPerChunk, true) }
   return {
     id: `llm:${options.modelId}`,
     offline: false,
     async generate(input): Promise<GenerateOutcome> {
       input.signal.throwIfAborted()
       try {
-        const result = await options.call({ messages: buildMessages(input, pairsPerChunk), schema, temperature: options.temperature ?? 0.3, signal: input.signal })
+        const result = await options.call({ messages: buildMessages(input, pairsPerChunk), schema: schemas[input.type], temperature: options.temperature ?? 0.3, signal: input.signal })
         return {
           pairs: toPairs(result.json, input.chunk),
           usage: result.usage,

@@ -90,6 +90,18 @@ describe('alignment jobs with an OpenAI-compatible LLM', () => {
     expect(estimate.output_tokens).toBeGreaterThan(0)
   })
 
+  it('write RAFT-style context_data examples with the model\'s own reasoning', async () => {
+    const fileId = await upload('raft.md', generatedCorpus(6).replace(/Procedure/g, 'Routine'))
+    const job = (await inject({ method: 'POST', url: '/v1/flow/alignment/generate', headers: auth, payload: { instructions: 'Answer from the documents.', files: [fileId], type: 'context_data' } })).json()
+    expect(await waitForJob(t.app, job.id)).toBe('completed')
+    const outputs = (await inject({ method: 'GET', url: `/v1/flow/alignment/${job.id}/outputs`, headers: auth })).json()
+    const jsonl = outputs.find((o: { file_type: string }) => o.file_type === 'jsonl')
+    const first = JSON.parse((await inject({ method: 'GET', url: `/v1/flow/files/${jsonl.id}/content`, headers: auth })).body.split('\n')[0]!)
+    expect(first.messages[1].content).toMatch(/Document 3 \(source: raft\.md/)
+    expect(first.messages[2].content).toMatch(/^Document \d \(raft\.md › .*\) is the relevant document/)
+    expect(first.messages[2].content).toMatch(/\n\nAnswer: /)
+  })
+
   it('grade pairs with the LLM judge when the job asks for it', async () => {
     const fileId = await upload('judged.md', HANDBOOK.replace('Hotels', 'Lodging'))
     const job = (await inject({ method: 'POST', url: '/v1/flow/alignment/generate', headers: auth, payload: { instructions: 'x', files: [fileId], judge: true } })).json()

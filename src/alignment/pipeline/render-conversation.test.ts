@@ -102,3 +102,14 @@ describe('assignSplit', () => {
     expect(keys.filter((k) => assignSplit(k, 0.2) === 'validation').length / keys.length).toBeCloseTo(0.2, 1)
   })
 })
+
+describe('renderConversation with model-written reasoning', () => {
+  it('cites the oracle document, then gives the reasoning and the answer', () => {
+    const chunk = { id: 'f#0', fileId: 'f', filename: 'f.md', index: 0, sectionPath: ['Claims'], text: 'Claims must be approved.', tokens: 5 }
+    const other = { ...chunk, id: 'g#0', fileId: 'g', filename: 'g.md', text: 'Hotels are booked centrally.' }
+    const pair = { question: 'Who approves claims?', answer: 'A manager.', kind: 'rule' as const, evidence: ['Claims must be approved.'], chunkId: 'f#0', reasoning: 'The text says ##begin_quote##Claims must be approved.##end_quote##' }
+    const [, user, assistant] = renderConversation(pair, { type: 'context_data', systemPrompt: 'S', chunk, distractors: [other] })
+    const oracle = user!.content.indexOf('Document 1 (source: f.md') !== -1 ? 1 : 2
+    expect(assistant!.content).toBe(`Document ${oracle} (f.md › Claims) is the relevant document; the others do not answer this.\nThe text says ##begin_quote##Claims must be approved.##end_quote##\n\nAnswer: A manager.`)
+  })
+})

@@ -65,9 +65,12 @@ function shuffleDocuments(pair: QaPair, documents: Chunk[]): Chunk[] {
 }
 
 function reasoning(pair: QaPair, documentNumber: number, chunk: Chunk): string {
+  const where = `Document ${documentNumber} (${sourceLabel(chunk)})`
+  // The model's own chain of thought, placed after the citation only the renderer can know
+  // (documents are shuffled at render time).
+  if (pair.reasoning?.trim()) return `${where} is the relevant document; the others do not answer this.\n${pair.reasoning.trim()}`
   const quotes = pair.evidence.slice(0, MAX_QUOTES).map((span) => `"${shorten(span.trim())}"`)
   const more = pair.evidence.length > MAX_QUOTES ? ' (among others)' : ''
-  const where = `Document ${documentNumber} (${sourceLabel(chunk)})`
   if (quotes.length === 0) return `${where} covers this question.`
   return `${where} answers this. It states: ${joinQuotes(quotes)}${more}.`
 }

@@ -57,6 +57,11 @@ export interface QaPair {
   evidence: string[]
   /** The chunk the pair was generated from. */
   chunkId: string
+  /**
+   * Chain-of-thought written by an LLM for context_data examples: how the quoted evidence
+   * answers the question. Absent for the offline generator (a templated reasoning is used).
+   */
+  reasoning?: string
 }
 
 /** A chat message as written to the dataset. */
