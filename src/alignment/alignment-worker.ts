@@ -87,6 +87,7 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
           generateConcurrency: options.generateConcurrency ?? 4,
           judge: judge !== null,
           declines: declines !== null,
+          multiSection: row.type === 'principle' && !generator.offline,
         }),
         report: async (snapshot) => {
           const fields = { ...progressFields(snapshot, options.llmStatus?.() ?? null), ...(generator.offline ? {} : counters) }

@@ -8,6 +8,7 @@ export const STEP_IDS = [
   'generate_system_prompt',
   'generate_qa_pairs',
   'judge_pairs',
+  'generate_multi_section',
   'generate_declines',
   'validate',
   'write_outputs',
@@ -22,6 +23,7 @@ export const STEP_MESSAGES: Record<StepId, string> = {
   generate_system_prompt: 'Writing the system prompt',
   generate_qa_pairs: 'Generating question/answer pairs',
   judge_pairs: 'Grading the pairs with the LLM judge',
+  generate_multi_section: 'Generating questions that span two sections',
   generate_declines: 'Writing out-of-scope requests and their declines',
   validate: 'Checking grounding and removing duplicates',
   write_outputs: 'Writing the dataset',
@@ -35,7 +37,7 @@ const BYTES_PER_CHUNK = 1200
  * second. Cold-start seconds-per-unit are the defaults measured for the offline generator;
  * measured rates replace them as soon as a step has timed a few units.
  */
-export function alignmentPlan(input: { files: number; totalBytes: number; generateSecondsPerUnit: number; generateConcurrency: number; judge?: boolean; declines?: boolean }): StepDefinition[] {
+export function alignmentPlan(input: { files: number; totalBytes: number; generateSecondsPerUnit: number; generateConcurrency: number; judge?: boolean; declines?: boolean; multiSection?: boolean }): StepDefinition[] {
   const chunks = Math.max(1, Math.ceil(input.totalBytes / BYTES_PER_CHUNK))
   return [
     { id: 'ingest', estimatedUnits: input.files, defaultSecondsPerUnit: 0.01 },
@@ -45,6 +47,7 @@ export function alignmentPlan(input: { files: number; totalBytes: number; genera
     { id: 'generate_qa_pairs', estimatedUnits: chunks, defaultSecondsPerUnit: input.generateSecondsPerUnit, concurrency: input.generateConcurrency },
     // Only jobs with `judge: true` run this step.
     ...(input.judge ? [{ id: 'judge_pairs', estimatedUnits: chunks, defaultSecondsPerUnit: input.generateSecondsPerUnit, concurrency: input.generateConcurrency }] : []),
+    ...(input.multiSection ? [{ id: 'generate_multi_section', estimatedUnits: Math.min(50, Math.ceil(chunks / 5)), defaultSecondsPerUnit: input.generateSecondsPerUnit, concurrency: input.generateConcurrency }] : []),
     ...(input.declines ? [{ id: 'generate_declines', estimatedUnits: input.files, defaultSecondsPerUnit: input.generateSecondsPerUnit }] : []),
     { id: 'validate', estimatedUnits: 1, defaultSecondsPerUnit: 0.001 * chunks },
     { id: 'write_outputs', estimatedUnits: 1, defaultSecondsPerUnit: 0.2 + 0.001 * chunks },

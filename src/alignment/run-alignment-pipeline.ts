@@ -18,6 +18,7 @@ import {
   filterPairs,
   createBm25Index,
   pickDistractors,
+  sourceLabel,
   renderConversation,
   summarizeChunks,
   type AlignmentType,
@@ -31,6 +32,35 @@ import type { AlignmentOutput } from './tables.js'
 
 /** Out-of-scope requests (with declines) written per document for principle jobs in LLM mode. */
 const DECLINES_PER_DOCUMENT = 3
+
+/** One multi-section unit per this many chunks, and at most this many per job. */
+const BRIDGE_EVERY = 5
+const MAX_BRIDGES = 50
+
+/**
+ * Pairs every BRIDGE_EVERY-th chunk with its most similar chunk from another section (BM25)
+ * into one synthetic chunk holding both texts under their headings.
+ */
+function bridgeChunks(chunks: readonly Chunk[]): Chunk[] {
+  if (chunks.length < 2) return []
+  const index = createBm25Index(chunks)
+  const bridges: Chunk[] = []
+  for (let i = 0; i < chunks.length && bridges.length < MAX_BRIDGES; i += BRIDGE_EVERY) {
+    const chunk = chunks[i] as Chunk
+    const section = chunk.sectionPath.join('\u0000')
+    const same = new Set(chunks.filter((c) => c.fileId === chunk.fileId && c.sectionPath.join('\u0000') === section).map((c) => c.id))
+    const [partner] = index.search(chunk.text, 1, same)
+    if (!partner) continue
+    bridges.push({
+      ...chunk,
+      id: `${chunk.id}+${partner.id}`,
+      sectionPath: [...chunk.sectionPath.slice(-1), ...partner.sectionPath.slice(-1)],
+      text: `${sourceLabel(chunk)}:\n${chunk.text}\n\n${sourceLabel(partner)}:\n${partner.text}`,
+      tokens: chunk.tokens + partner.tokens,
+    })
+  }
+  return bridges
+}
 
 /** Distractor documents per context_data example. */
 const DISTRACTORS = 2
@@ -162,11 +192,28 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
         },
       )
     : null
-  const declineWriter = type === 'principle' && !stoppedReason ? (deps.declines ?? null) : null
+  // Questions that need two related sections: each pair of sections is one synthetic chunk, so
+  // the grounding check sees both texts. Deterministic (BM25), so a resumed run rebuilds them.
+  const multiSection = type === 'principle' && !deps.generator.offline
+  const bridges = multiSection && !stoppedReason ? bridgeChunks(chunks) : []
+  for (const bridge of bridges) chunksById.set(bridge.id, bridge)
+  // Run the planned step even with nothing to do, so it is recorded as finished.
+  const bridged = multiSection
+    ? await run.mapUnits(
+        'generate_multi_section',
+        bridges.map((bridge) => ({ key: bridge.id, input: bridge })),
+        async (bridge, signal) => {
+          const outcome = await deps.generator.generate({ chunk: bridge, instructions: `${job.instructions}\nAsk questions whose answer needs both parts of the text.`, type, signal })
+          spend(outcome.usage)
+          return outcome.pairs
+        },
+      )
+    : []
+  const declineWriter = type === 'principle' ? (deps.declines ?? null) : null
   const declines = declineWriter
     ? await run.mapUnits(
         'generate_declines',
-        perFile.map((fileChunks, i) => ({ key: sources[i]?.fileId ?? String(i), input: { fileChunks, summary: texts[i] ?? '' } })),
+        (stoppedReason ? [] : perFile).map((fileChunks, i) => ({ key: sources[i]?.fileId ?? String(i), input: { fileChunks, summary: texts[i] ?? '' } })),
         async ({ fileChunks, summary }, signal): Promise<QaPair[]> => {
           const first = fileChunks[0]
           if (!first) return []
@@ -177,7 +224,7 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
       )
     : []
   // Declines go last, so judge scores (one per generated pair, in order) still line up.
-  const pairs = [...generatedPairs, ...declines.flat()]
+  const pairs = [...generatedPairs, ...bridged.flat(), ...declines.flat()]
   const scores = judged?.flatMap((j) => j.scores) ?? null
   const verdict = await run.step('validate', async () => {
     const { dropped } = filterPairs(pairs, chunksById)

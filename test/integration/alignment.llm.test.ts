@@ -63,6 +63,8 @@ describe('alignment jobs with an OpenAI-compatible LLM', () => {
     expect(asked.some((body) => body.includes('You write system prompts'))).toBe(true)
     // Principle jobs also learn their boundaries: out-of-scope requests with declines.
     expect(quality.by_kind.decline).toBeGreaterThan(0)
+    // …and questions that need two related sections.
+    expect(asked.some((body) => body.includes('Ask questions whose answer needs both parts of the text.'))).toBe(true)
     llm.configure({ faults: {} })
   }, 150_000)
 
