@@ -61,7 +61,7 @@ function buildMessages(input: GenerateInput, pairs: number): LlmRequest['message
     'Every answer must be correct according to the text, self-contained and concise. In "evidence", copy the exact sentence(s) of the text that support the answer, verbatim.',
     input.type === 'context_data'
       ? 'The questions will be asked with this text among other documents, so make each question specific to this text. In "reasoning", think step by step: quote the decisive sentence(s) between ##begin_quote## and ##end_quote## and explain how they answer the question.'
-      : 'The assistant must follow the principles below; questions should probe them, including their conditions and boundaries.',
+      : 'The assistant must follow the principles below; questions should probe them, including their conditions and boundaries. Answers follow the principles and name the section they rely on (e.g. "According to <section>, …").',
   ].join(' ')
   const user = [
     `Principles / task: ${input.instructions || '(none given)'}`,
