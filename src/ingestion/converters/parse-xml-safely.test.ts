@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { assertXmlSafe } from './assert-xml-safe.js'
 import { decodeXmlEntities, parseXmlSafely, type XmlElement } from './parse-xml-safely.js'
-import { isConversionError, type ConversionError } from './types.js'
+import { conversionFailure } from '../../../test/helpers/conversion-failure.js'
 
 /** The classic "billion laughs": nine levels of ten-fold entity references, 10^9 "lol"s if expanded. */
 const BILLION_LAUGHS = [
@@ -13,15 +13,7 @@ const BILLION_LAUGHS = [
   '<lolz>&lol9;</lolz>',
 ].join('\n')
 
-function failure(run: () => unknown): ConversionError {
-  try {
-    run()
-  } catch (error) {
-    if (isConversionError(error)) return error
-    throw error
-  }
-  throw new Error('expected a ConversionError')
-}
+const failure = conversionFailure
 
 describe('parseXmlSafely', () => {
   it('keeps element order, attributes with prefixes, and whitespace in text', () => {

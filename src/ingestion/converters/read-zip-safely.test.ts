@@ -2,7 +2,7 @@ import { inflateSync, strToU8, zipSync } from 'fflate'
 import { crc32 } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { readZipSafely } from './read-zip-safely.js'
-import { isConversionError, type ConversionError } from './types.js'
+import { conversionFailure } from '../../../test/helpers/conversion-failure.js'
 
 /** An entry written verbatim: sizes and CRC are whatever the test declares, true or not. */
 interface RawEntry {
@@ -107,15 +107,7 @@ const GIB = 1024 ** 3
 /** crc32 of 2^30 zero bytes, computed once with zlib.crc32 (hashing a gigabyte per run would be slow). */
 const CRC_OF_GIB_ZEROS = 0x5b64c2b0
 
-function failure(run: () => unknown): ConversionError {
-  try {
-    run()
-  } catch (error) {
-    if (isConversionError(error)) return error
-    throw error
-  }
-  throw new Error('expected a ConversionError')
-}
+const failure = conversionFailure
 
 describe('readZipSafely', () => {
   const sample = zipSync({ 'a.xml': strToU8('<a>hello</a>'), 'media/b.png': new Uint8Array(2000).fill(7), 'dir/': new Uint8Array(0) })

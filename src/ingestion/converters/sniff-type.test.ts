@@ -1,7 +1,7 @@
 import { strToU8, zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { assertTypeMatches, sniffType } from './sniff-type.js'
-import { isConversionError, type ConversionError } from './types.js'
+import { conversionFailure } from '../../../test/helpers/conversion-failure.js'
 
 const DOCX = zipSync({ '[Content_Types].xml': strToU8('<Types/>'), 'word/document.xml': strToU8('<w:document/>') })
 const PPTX = zipSync({ '[Content_Types].xml': strToU8('<Types/>'), 'ppt/presentation.xml': strToU8('<p:presentation/>') })
@@ -15,15 +15,7 @@ function ole(stream: string): Uint8Array {
   return bytes
 }
 
-function failure(run: () => unknown): ConversionError {
-  try {
-    run()
-  } catch (error) {
-    if (isConversionError(error)) return error
-    throw error
-  }
-  throw new Error('expected a ConversionError')
-}
+const failure = conversionFailure
 
 describe('sniffType', () => {
   it('recognises each format from its bytes', () => {
