@@ -18,6 +18,10 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (JSON_ERRORS.has(error.code) || (error instanceof SyntaxError && error.statusCode === 400)) {
     return reply.code(422).send({ detail: [{ loc: ['body'], msg: `JSON decode error: ${error.message}`, type: 'json_invalid', input: {} }] })
   }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    const type = request.headers['content-type'] ?? '(none)'
+    return reply.code(415).send({ detail: `Unsupported content type ${type}: send JSON (Content-Type: application/json), or multipart/form-data for uploads` })
+  }
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return reply.code(422).send({ detail: [{ loc: ['body'], msg: 'Field required', type: 'missing', input: null }] })
   }

@@ -206,6 +206,12 @@ describe('alignment request validation', () => {
     expect(res.json().detail[0]).toMatchObject({ loc: ['body'], type: 'json_invalid' })
   })
 
+  it('explains a body in the wrong content type with 415', async () => {
+    const res = await inject({ method: 'POST', url: '/v1/flow/alignment/generate', headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'instructions=x' })
+    expect(res.statusCode).toBe(415)
+    expect(res.json().detail).toMatch(/application\/x-www-form-urlencoded.*Content-Type: application\/json/)
+  })
+
   it('accepts a JSON body sent without Content-Type, as the SDK sends it', async () => {
     const fileId = await upload('noct.md', HANDBOOK)
     const res = await inject({ method: 'POST', url: '/v1/flow/alignment/generate', headers: auth(), payload: JSON.stringify({ instructions: 'x', files: [fileId] }) })
