@@ -56,11 +56,7 @@ export function createAlignmentService(deps: AlignmentServiceDeps) {
   }
 
   async function resolveFiles(user: AuthUser, ids: readonly string[]) {
-    const unique = [...new Set(ids)]
-    const found = await files.getMany(user.id, unique)
-    const known = new Set(found.map((f) => f.id))
-    const missing = unique.filter((id) => !known.has(id))
-    if (missing.length > 0) throw createError('QRY_UNKNOWN_FILES', `Unknown file ids: ${missing.join(', ')}`, { details: { missing } })
+    const found = await files.requireMany(user.id, ids)
     const legacy = found.filter((f) => LEGACY_TYPES[f.type])
     if (legacy.length > 0) {
       const list = legacy.map((f) => `${f.filename} (${f.id}) is a legacy .${f.type} file: save it as .${LEGACY_TYPES[f.type]} and upload it again`)
@@ -71,7 +67,7 @@ export function createAlignmentService(deps: AlignmentServiceDeps) {
       const list = unsupported.map((f) => `${f.filename} (${f.id}, ${f.type})`).join(', ')
       throw createError('QRY_UNSUPPORTED_FILE_TYPE', `${list}: cannot be aligned; use PDF, DOCX, PPTX, HTML, Markdown or text`)
     }
-    return unique.map((id) => found.find((f) => f.id === id)!)
+    return found
   }
 
   async function toMarkdown(user: AuthUser, file: Parameters<MarkdownSource['toMarkdown']>[1]) {

@@ -39,6 +39,11 @@ export interface FilesService {
   get(userId: string, id: string): Promise<FileRow>
   /** All of `ids` that exist for the user; the caller reports the missing ones. */
   getMany(userId: string, ids: readonly string[]): Promise<FileRow[]>
+  /**
+   * The user's files for `ids` (duplicates removed, in request order); a 400 naming every id
+   * that does not exist or belongs to someone else.
+   */
+  requireMany(userId: string, ids: readonly string[]): Promise<FileRow[]>
   list(userId: string, options: ListFilesOptions): Promise<FileRow[]>
   content(userId: string, id: string): Promise<{ file: FileRow; stream: Readable; bytes: number }>
   readBytes(file: FileRow): Promise<Buffer>
@@ -56,6 +61,14 @@ export function createFilesService(db: Db, blobs: BlobStore): FilesService {
     const [row] = await db.select().from(files).where(owned(userId, id))
     if (!row) throw createError('QRY_FILE_NOT_FOUND', `File ${id} not found`)
     return row
+  }
+
+  async function getMany(userId: string, ids: readonly string[]): Promise<FileRow[]> {
+    if (ids.length === 0) return []
+    return db
+      .select()
+      .from(files)
+      .where(and(inArray(files.id, [...ids]), eq(files.userId, userId), eq(files.deleted, false)))
   }
 
   async function insert(row: typeof files.$inferInsert): Promise<FileRow> {
@@ -114,12 +127,13 @@ export function createFilesService(db: Db, blobs: BlobStore): FilesService {
       return rows.map((row) => row.id)
     },
     get,
-    async getMany(userId, ids) {
-      if (ids.length === 0) return []
-      return db
-        .select()
-        .from(files)
-        .where(and(inArray(files.id, [...ids]), eq(files.userId, userId), eq(files.deleted, false)))
+    getMany,
+    async requireMany(userId, ids) {
+      const unique = [...new Set(ids)]
+      const byId = new Map((await getMany(userId, unique)).map((f) => [f.id, f]))
+      const missing = unique.filter((id) => !byId.has(id))
+      if (missing.length > 0) throw createError('QRY_UNKNOWN_FILES', `Unknown file ids: ${missing.join(', ')}`, { details: { missing } })
+      return unique.map((id) => byId.get(id) as FileRow)
     },
     async list(userId, options) {
       const column = SORT_COLUMNS[options.sortBy]

@@ -24,19 +24,15 @@ export function createIngestionService(deps: { store: IngestionStore; files: Fil
 
   return {
     async create(user: AuthUser, input: { files: string[]; method: string }) {
-      const unique = [...new Set(input.files)]
-      const found = await files.getMany(user.id, unique)
-      const missing = unique.filter((id) => !found.some((f) => f.id === id))
-      if (missing.length > 0) throw createError('QRY_UNKNOWN_FILES', `Unknown file ids: ${missing.join(', ')}`, { details: { missing } })
+      const found = await files.requireMany(user.id, input.files)
       const unsupported = found.filter((f) => !INGESTIBLE_TYPES.has(f.type))
       if (unsupported.length > 0) {
         throw createError('QRY_UNSUPPORTED_FILE_TYPE', `Cannot ingest ${unsupported.map((f) => `${f.filename} (${f.type})`).join(', ')}: use PDF, DOCX, PPTX, HTML, Markdown or text`)
       }
-      const ordered = unique.map((id) => found.find((f) => f.id === id)!)
       const { job } = await store.create({
         userId: user.id,
         method: input.method,
-        files: ordered.map((f) => ({ id: f.id, filename: f.filename, markdownFileId: newMarkdownFileId() })),
+        files: found.map((f) => ({ id: f.id, filename: f.filename, markdownFileId: newMarkdownFileId() })),
       })
       await deps.queue.enqueue(INGESTION_QUEUE, { jobId: job.id })
       const [view] = await present([job])
