@@ -1,4 +1,5 @@
 import type { JsonSchemaSpec, LlmRequest, LlmResult } from './language-model.js'
+import { pairListSchema } from './pair-list-schema.js'
 
 /** Out-of-scope requests and the assistant's declines, for principle datasets. */
 export interface DeclineWriter {
@@ -8,22 +9,7 @@ export interface DeclineWriter {
   }>
 }
 
-const SCHEMA: JsonSchemaSpec = {
-  name: 'declines',
-  schema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['pairs'],
-    properties: {
-      pairs: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 10,
-        items: { type: 'object', additionalProperties: false, required: ['question', 'answer'], properties: { question: { type: 'string' }, answer: { type: 'string' } } },
-      },
-    },
-  },
-}
+const SCHEMA: JsonSchemaSpec = pairListSchema('declines', { question: { type: 'string' }, answer: { type: 'string' } }, 10)
 
 /**
  * Writes requests a user might make that the documents and principles do not cover (or that

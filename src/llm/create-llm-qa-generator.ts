@@ -1,6 +1,7 @@
 import { hash32, PAIR_KINDS, type Chunk, type PairKind, type QaPair } from '../alignment/pipeline/index.js'
 import type { JsonSchemaSpec, LlmRequest, LlmResult } from './language-model.js'
 import { isMalformedOutputError } from './openai-compatible/index.js'
+import { pairListSchema } from './pair-list-schema.js'
 import type { GenerateInput, GenerateOutcome, QaGenerator } from './qa-generator.js'
 
 /** Options of {@link createLlmQaGenerator}. */
@@ -21,34 +22,17 @@ const PERSONAS = ['a new employee', 'an experienced manager', 'an auditor checki
 const STYLES = ['direct factual questions', 'short scenario questions ("If I …, what …?")', 'questions about conditions, limits and exceptions', 'questions that compare or connect two statements of the text'] as const
 
 function qaSchema(maxPairs: number, withReasoning: boolean): JsonSchemaSpec {
-  const required = ['question', 'answer', 'evidence', 'kind', ...(withReasoning ? ['reasoning'] : [])]
-  return {
-    name: withReasoning ? 'qa_pairs_with_reasoning' : 'qa_pairs',
-    schema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['pairs'],
-      properties: {
-        pairs: {
-          type: 'array',
-          minItems: 1,
-          maxItems: maxPairs,
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required,
-            properties: {
-              ...(withReasoning ? { reasoning: { type: 'string' } } : {}),
-              question: { type: 'string' },
-              answer: { type: 'string' },
-              evidence: { type: 'array', minItems: 1, items: { type: 'string' } },
-              kind: { type: 'string', enum: [...PAIR_KINDS] },
-            },
-          },
-        },
-      },
+  return pairListSchema(
+    withReasoning ? 'qa_pairs_with_reasoning' : 'qa_pairs',
+    {
+      ...(withReasoning ? { reasoning: { type: 'string' } } : {}),
+      question: { type: 'string' },
+      answer: { type: 'string' },
+      evidence: { type: 'array', minItems: 1, items: { type: 'string' } },
+      kind: { type: 'string', enum: [...PAIR_KINDS] },
     },
-  }
+    maxPairs,
+  )
 }
 
 function buildMessages(input: GenerateInput, pairs: number): LlmRequest['messages'] {
