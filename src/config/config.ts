@@ -37,6 +37,12 @@ export interface QuarryConfig {
     /** `auto` (detect), `json_schema`, `json_object` or `text`. @default "auto" */
     structuredOutput: 'auto' | 'json_schema' | 'json_object' | 'text'
   }
+  /**
+   * Model sent to the LLM server's `/embeddings` endpoint for vector databases; null = each
+   * database's own `model`; `none` = no embeddings (keyword search only). Used only when
+   * `llm.baseUrl` is set. @default null
+   */
+  embeddingModel: string | null
   /** Largest accepted upload, in bytes. @default 4294967296 (4 GiB, SeekrFlow's API limit) */
   maxUploadBytes: number
   /** Alignment jobs one worker process runs at once. @default 2 */
@@ -67,6 +73,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { env: 'QUARRY_LLM_TPM', default: '(no limit)', description: 'LLM tokens per minute.' },
   { env: 'QUARRY_LLM_TIMEOUT_MS', default: '120000', description: 'Timeout of one LLM request.' },
   { env: 'QUARRY_LLM_STRUCTURED_OUTPUT', default: 'auto', description: 'auto, json_schema, json_object or text.' },
+  { env: 'QUARRY_EMBEDDING_MODEL', default: "(none: the vector database's model)", description: 'Embedding model for vector databases; `none` disables embeddings.' },
   { env: 'QUARRY_MAX_UPLOAD_BYTES', default: '4294967296', description: 'Largest accepted upload.' },
   { env: 'QUARRY_WORKER_CONCURRENCY', default: '2', description: 'Jobs one worker process runs at once.' },
   { env: 'QUARRY_LOG_LEVEL', default: 'info', description: 'Server log level.' },
@@ -100,6 +107,7 @@ export function loadConfig(env: Env, overrides: Partial<QuarryConfig> = {}): Rea
       timeoutMs: parseInteger(env, 'QUARRY_LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
       structuredOutput: parseChoice(env, 'QUARRY_LLM_STRUCTURED_OUTPUT', ['auto', 'json_schema', 'json_object', 'text'] as const, 'auto'),
     },
+    embeddingModel: nonEmpty(env.QUARRY_EMBEDDING_MODEL),
     maxUploadBytes: parseInteger(env, 'QUARRY_MAX_UPLOAD_BYTES', 4 * 1024 ** 3, 1, Number.MAX_SAFE_INTEGER),
     workerConcurrency: parseInteger(env, 'QUARRY_WORKER_CONCURRENCY', 2, 1, 256),
     logLevel: nonEmpty(env.QUARRY_LOG_LEVEL) ?? 'info',
