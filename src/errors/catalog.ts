@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   QRY_UNSUPPORTED_FILE_TYPE: { status: 400, message: 'Unsupported file type' },
   QRY_CONTENT_MISMATCH: { status: 400, message: 'The file content does not match its extension' },
   QRY_JOB_STATE_CONFLICT: { status: 409, message: 'The job is not in a state that allows this' },
+  QRY_CONFLICT: { status: 409, message: 'The resource already exists' },
   QRY_PAYLOAD_TOO_LARGE: { status: 413, message: 'Upload exceeds the size limit' },
   QRY_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   QRY_INTERNAL: { status: 500, message: 'Internal server error' },
