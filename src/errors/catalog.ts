@@ -24,6 +24,10 @@ export const ERROR_CODES = {
   QRY_JOB_INPUT: { status: 400, message: 'The job input cannot be used' },
   QRY_JOB_CANCELLED: { status: 409, message: 'The job was cancelled' },
   QRY_DOCUMENT_UNREADABLE: { status: 400, message: 'The document cannot be read' },
+  QRY_VECTOR_DB_NOT_FOUND: { status: 404, message: 'Vector database not found' },
+  QRY_VECTOR_INGESTION_NOT_FOUND: { status: 404, message: 'Vector database ingestion job not found' },
+  QRY_VECTOR_CHUNK_NOT_FOUND: { status: 404, message: 'Vector database chunk not found' },
+  QRY_INVALID_METADATA: { status: 400, message: 'Invalid metadata or metadata filter' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A catalogued error code. */
