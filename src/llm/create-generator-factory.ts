@@ -8,22 +8,26 @@ import { createPairJudge, type PairJudge } from './create-pair-judge.js'
 import { createDeclineWriter, type DeclineWriter } from './create-decline-writer.js'
 import { createResilientCall } from './create-resilient-call.js'
 import type { LanguageModel, LlmRequest, LlmResult } from './language-model.js'
+import type { LlmEventSink } from './llm-call-event.js'
 import { createLlmLimiter } from './limiter/index.js'
 import { createOpenAICompatible } from './openai-compatible/index.js'
 import type { QaGenerator } from './qa-generator.js'
 
-/** Picks the question generator for each job and reports the LLM's state. */
+/**
+ * Picks the question generator for each job and reports the LLM's state. Each method takes an
+ * optional `events` sink that hears about that job's retries, pauses and failures (LLM mode).
+ */
 export interface GeneratorFactory {
   /** True when no LLM is configured (the offline extractive generator runs). */
   readonly offline: boolean
   /** The generator for a job, from its stored options (`model`, `pairs_per_chunk`, `temperature`). */
-  generatorFor(params: Record<string, unknown>): QaGenerator
+  generatorFor(params: Record<string, unknown>, events?: LlmEventSink): QaGenerator
   /** The LLM writer (summaries, system prompt) for a job; null offline (extractive methods run). */
-  writerFor(params: Record<string, unknown>): LlmWriter | null
+  writerFor(params: Record<string, unknown>, events?: LlmEventSink): LlmWriter | null
   /** The pair judge when the job asked for one (`judge: true`) and an LLM is configured, else null. */
-  judgeFor(params: Record<string, unknown>): PairJudge | null
+  judgeFor(params: Record<string, unknown>, events?: LlmEventSink): PairJudge | null
   /** Writes out-of-scope requests with their declines (LLM mode), else null. */
-  declinesFor(params: Record<string, unknown>): DeclineWriter | null
+  declinesFor(params: Record<string, unknown>, events?: LlmEventSink): DeclineWriter | null
   /** A note for `status_message` while the LLM server rate-limits or is down, else null. */
   status(): string | null
   /** The generation concurrency a worker should use. */
@@ -57,11 +61,11 @@ export function createGeneratorFactory(options: { llm: QuarryConfig['llm']; cach
     tokensPerMinute: llm.tokensPerMinute ?? undefined,
   })
   const modelOf = (params: Record<string, unknown>) => (typeof params.model === 'string' ? params.model : (llm.model ?? 'default'))
-  const models = new Map<string, (request: LlmRequest) => Promise<LlmResult>>()
-  const callFor = (modelId: string) => {
-    let call = models.get(modelId)
-    if (!call) {
-      const model: LanguageModel = createOpenAICompatible({
+  const models = new Map<string, LanguageModel>()
+  const modelFor = (modelId: string): LanguageModel => {
+    let model = models.get(modelId)
+    if (!model) {
+      model = createOpenAICompatible({
         baseUrl,
         apiKey: llm.apiKey ?? undefined,
         model: modelId,
@@ -69,25 +73,35 @@ export function createGeneratorFactory(options: { llm: QuarryConfig['llm']; cach
         timeoutMs: llm.timeoutMs,
         structuredOutput: llm.structuredOutput,
       })
-      call = createResilientCall({
-        model,
-        limiter,
-        onRetry: ({ attempt, delayMs, error }) => log.warn({ attempt, delayMs, err: error, model: modelId }, 'LLM call failed; retrying'),
-      })
-      models.set(modelId, call)
+      models.set(modelId, model)
     }
+    return model
+  }
+  const resilientCall = (modelId: string, events?: LlmEventSink) =>
+    createResilientCall({
+      model: modelFor(modelId),
+      limiter,
+      onRetry: ({ attempt, delayMs, error }) => log.warn({ attempt, delayMs, err: error, model: modelId }, 'LLM call failed; retrying'),
+      onEvent: events,
+    })
+  const shared = new Map<string, (request: LlmRequest) => Promise<LlmResult>>()
+  // A job with an events sink gets its own (cheap) wrapper; the model, limiter and cache stay shared.
+  const callFor = (modelId: string, events?: LlmEventSink) => {
+    if (events) return resilientCall(modelId, events)
+    let call = shared.get(modelId)
+    if (!call) shared.set(modelId, (call = resilientCall(modelId)))
     return call
   }
   return {
     offline: false,
     concurrency: llm.concurrency,
-    writerFor: (params) => createLlmWriter(callFor(modelOf(params))),
-    declinesFor: (params) => createDeclineWriter(callFor(modelOf(params))),
-    judgeFor: (params) => (params.judge === true ? createPairJudge(callFor(modelOf(params))) : null),
-    generatorFor(params) {
+    writerFor: (params, events) => createLlmWriter(callFor(modelOf(params), events)),
+    declinesFor: (params, events) => createDeclineWriter(callFor(modelOf(params), events)),
+    judgeFor: (params, events) => (params.judge === true ? createPairJudge(callFor(modelOf(params), events)) : null),
+    generatorFor(params, events) {
       const modelId = modelOf(params)
       return createLlmQaGenerator({
-        call: callFor(modelId),
+        call: callFor(modelId, events),
         modelId,
         pairsPerChunk: perChunk(params),
         temperature: typeof params.temperature === 'number' ? params.temperature : undefined,

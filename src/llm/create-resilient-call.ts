@@ -1,7 +1,9 @@
 import type { LlmCallError} from './language-model.js';
 import { isLlmCallError, type LanguageModel, type LlmRequest, type LlmResult } from './language-model.js'
 import type { LlmLimiter } from './limiter/index.js'
-import { DEFAULT_RETRY_POLICY, isRetryError, retryWithBackoff, sleep, type RetryPolicy } from './retry/index.js'
+import type { LlmEventSink } from './llm-call-event.js'
+import { isMalformedOutputError } from './openai-compatible/index.js'
+import { DEFAULT_RETRY_POLICY, isAbortError, isRetryError, retryWithBackoff, sleep, type RetryPolicy } from './retry/index.js'
 
 /** Options of {@link createResilientCall}. */
 export interface ResilientCallOptions {
@@ -9,8 +11,10 @@ export interface ResilientCallOptions {
   limiter: LlmLimiter
   /** @default DEFAULT_RETRY_POLICY */
   policy?: RetryPolicy
-  /** Told about every retry (for logs and job events). */
+  /** Told about every retry (for logs). */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void
+  /** Told about retries, breaker pauses and final failures (for a job's events). */
+  onEvent?: LlmEventSink
 }
 
 /** Tokens a request will use, before it runs: ~4 characters a token plus the answer's room. */
@@ -33,22 +37,37 @@ function circuitOpen(error: unknown): LlmCallError | null {
  */
 export function createResilientCall(options: ResilientCallOptions): (request: LlmRequest) => Promise<LlmResult> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY
+  const onEvent = options.onEvent ?? (() => {})
+  const onRetry = (info: { attempt: number; delayMs: number; error: unknown }) => {
+    options.onRetry?.(info)
+    onEvent({ type: 'retry', ...info })
+  }
   return async (request) => {
     const estimate = estimateTokens(request)
+    let paused = false
     for (;;) {
       try {
-        return await retryWithBackoff(
+        const result = await retryWithBackoff(
           (_attempt, signal) =>
             options.limiter.run(estimate, (callSignal) => options.model.generate({ ...request, signal: callSignal }), {
               signal,
               actualTokens: (result) => result.usage.inputTokens + result.usage.outputTokens,
             }),
-          { policy, signal: request.signal, onRetry: options.onRetry },
+          { policy, signal: request.signal, onRetry },
         )
+        if (paused) onEvent({ type: 'resumed' })
+        return result
       } catch (error) {
         const open = circuitOpen(error)
-        if (!open) throw error
-        await sleep(Math.max(open.retryAfterMs ?? 1000, 100), request.signal)
+        if (!open) {
+          if (isMalformedOutputError(error)) onEvent({ type: 'malformed_output', reason: error.reason })
+          else if (!isAbortError(error) && !request.signal.aborted) onEvent({ type: 'failed', error })
+          throw error
+        }
+        const retryAfterMs = Math.max(open.retryAfterMs ?? 1000, 100)
+        paused = true
+        onEvent({ type: 'paused', retryAfterMs })
+        await sleep(retryAfterMs, request.signal)
       }
     }
   }
