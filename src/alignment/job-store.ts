@@ -56,12 +56,15 @@ export function createAlignmentJobStore(db: Db, cache: JobReadCache<AlignmentJob
         .orderBy(desc(alignmentJobs.createdAt), asc(alignmentJobs.id))
     },
 
-    markQueued(id: string): Promise<void> {
+    /** Marks a pending job queued; false when it is no longer pending (a worker already took it). */
+    markQueued(id: string): Promise<boolean> {
       return cache.write(id, async () => {
-        await db
+        const rows = await db
           .update(alignmentJobs)
           .set({ status: 'queued', statusMessage: 'Waiting for a worker', updatedAt: new Date() })
           .where(and(eq(alignmentJobs.id, id), eq(alignmentJobs.status, 'pending')))
+          .returning({ id: alignmentJobs.id })
+        return rows.length > 0
       })
     },
 
@@ -148,13 +151,15 @@ export function createAlignmentJobStore(db: Db, cache: JobReadCache<AlignmentJob
       })
     },
 
-    /** Releases our lease so another attempt can claim the job (a retryable failure). */
-    release(id: string, lease: Lease, message: string): Promise<void> {
+    /** Releases our lease so another attempt can claim the job (a retryable failure); false when it was no longer ours. */
+    release(id: string, lease: Lease, message: string): Promise<boolean> {
       return cache.write(id, async () => {
-        await db
+        const rows = await db
           .update(alignmentJobs)
           .set({ status: 'queued', leaseOwner: null, leaseExpiresAt: null, statusMessage: message, updatedAt: new Date() })
           .where(live(id, lease))
+          .returning({ id: alignmentJobs.id })
+        return rows.length > 0
       })
     },
 
@@ -221,13 +226,15 @@ export function createAlignmentJobStore(db: Db, cache: JobReadCache<AlignmentJob
         )
     },
 
-    /** Clears a dead worker's lease so the job can be claimed again. */
-    requeueOrphan(id: string): Promise<void> {
+    /** Clears a dead worker's lease so the job can be claimed again; false when it was not running. */
+    requeueOrphan(id: string): Promise<boolean> {
       return cache.write(id, async () => {
-        await db
+        const rows = await db
           .update(alignmentJobs)
           .set({ status: 'queued', leaseOwner: null, leaseExpiresAt: null, statusMessage: 'Resuming after a worker restart', updatedAt: new Date() })
           .where(and(eq(alignmentJobs.id, id), eq(alignmentJobs.status, 'running')))
+          .returning({ id: alignmentJobs.id })
+        return rows.length > 0
       })
     },
   }
