@@ -6,7 +6,8 @@ import type { AlignmentWorker } from './alignment/index.js'
 import { createKeysService, type KeysService } from './auth/index.js'
 import type { QuarryConfig } from './config/index.js'
 import { openDatabase, type Database } from './db/index.js'
-import { createFilesService, createFsBlobStore, filesRoutes } from './files/index.js'
+import { createBlobStore, createFilesService, filesRoutes } from './files/index.js'
+import { createDataJobsService, createDataJobStore, createSystemPromptsService, createSystemPromptWriter, dataJobsRoutes, systemPromptRoutes } from './data-jobs/index.js'
 import { createServer } from './http/index.js'
 import {
   createConversionPool,
@@ -67,7 +68,7 @@ export async function createApp(config: Readonly<QuarryConfig>, options: AppOpti
 async function compose(config: Readonly<QuarryConfig>, database: Database, options: AppOptions): Promise<App> {
   await database.migrate()
   const log = createLogger(config.logLevel)
-  const blobs = createFsBlobStore(path.join(config.dataDir, 'blobs'))
+  const blobs = await createBlobStore(config.blobs)
   const keys = createKeysService(database.db, config.apiKeys)
   for (const { user } of config.apiKeys) await keys.ensureUser(user)
   const files = createFilesService(database.db, blobs)
@@ -108,11 +109,15 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
 
   const alignment = createAlignmentService({ jobs, steps, files, queue, generators, markdown, worker })
   const ingestionService = createIngestionService({ store: ingestionStore, files, queue })
+  const dataJobStore = createDataJobStore(database.db)
+  const prompts = createSystemPromptWriter({ generators, files, markdown })
+  const dataJobs = createDataJobsService({ store: dataJobStore, files, ingestion: ingestionService, ingestionStore, alignment, alignmentJobs: jobs, prompts })
+  const systemPrompts = createSystemPromptsService({ store: dataJobStore, files, prompts })
   const server =
     (options.api ?? true)
       ? await createServer({
           keys,
-          flowRoutes: [filesRoutes({ files, blobs, maxUploadBytes: config.maxUploadBytes }), ingestionRoutes(ingestionService), alignmentRoutes(alignment)],
+          flowRoutes: [filesRoutes({ files, blobs, maxUploadBytes: config.maxUploadBytes }), ingestionRoutes(ingestionService), alignmentRoutes(alignment), dataJobsRoutes(dataJobs), systemPromptRoutes(systemPrompts)],
           ready: async () => database.executeSql('SELECT 1').then(() => true, () => false),
           maxUploadBytes: config.maxUploadBytes,
           logLevel: config.logLevel,

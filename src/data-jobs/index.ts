@@ -1,0 +1,8 @@
+export { createDataJobStore } from './data-job-store.js'
+export type { DataJobStore } from './data-job-store.js'
+export { createDataJobsService } from './data-jobs-service.js'
+export type { DataJobsService, VectorDatabaseLookup } from './data-jobs-service.js'
+export { DATA_JOB_TYPES, deriveStatus } from './derive-status.js'
+export { dataJobsRoutes, systemPromptRoutes } from './routes.js'
+export { createSystemPromptsService } from './system-prompts-service.js'
+export { createSystemPromptWriter } from './system-prompt-writer.js'
