@@ -6,8 +6,12 @@ export interface JobQueue {
   start(): Promise<void>
   /** Adds a job; it survives restarts until a handler finishes it. */
   enqueue(queue: string, data: Record<string, unknown>): Promise<void>
+  /** Adds many jobs in one statement; a higher `priority` is fetched first. @default priority 0 */
+  enqueueMany(queue: string, items: ReadonlyArray<{ data: Record<string, unknown>; priority?: number }>): Promise<void>
   /** Runs `handler` for jobs of `queue`, `concurrency` at a time, in this process. */
   work(queue: string, concurrency: number, handler: (data: Record<string, unknown>) => Promise<void>): Promise<void>
+  /** Stops fetching new jobs of `queue` in this process; handlers already running go on. */
+  stopWork(queue: string): Promise<void>
   stop(): Promise<void>
 }
 
@@ -18,15 +22,26 @@ export interface PgBossQueueOptions {
   /** How often idle handlers look for work. pg-boss' minimum is 0.5. @default 0.5 */
   pollingIntervalSeconds?: number
   onError?: (error: unknown) => void
+  /** Retry and expiry per queue name, for queues whose jobs differ from the defaults. */
+  policies?: Record<string, QueuePolicy>
 }
 
-const QUEUE_DEFAULTS = {
+/** pg-boss' retry and expiry settings of one queue. */
+export interface QueuePolicy {
+  /** A job still active after this long is failed (and retried) by pg-boss' maintenance. */
+  expireInSeconds: number
+  retryLimit: number
+  retryDelay: number
+  retryBackoff: boolean
+}
+
+const QUEUE_DEFAULTS: QueuePolicy = {
   // Leases on the job rows decide liveness; pg-boss' own expiry is only a last resort.
   expireInSeconds: 6 * 60 * 60,
   retryLimit: 3,
   retryDelay: 5,
   retryBackoff: true,
-} as const
+}
 
 /** A {@link JobQueue} over pg-boss, sharing Quarry's database connection. */
 export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
@@ -41,7 +56,7 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
 
   async function ensureQueue(name: string): Promise<void> {
     if (created.has(name)) return
-    await boss.createQueue(name, { name, ...QUEUE_DEFAULTS })
+    await boss.createQueue(name, { name, ...(options.policies?.[name] ?? QUEUE_DEFAULTS) })
     created.add(name)
   }
 
@@ -55,18 +70,35 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
       // Wake local idle workers now instead of at their next poll.
       for (const id of workers) boss.notifyWorker(id)
     },
+    async enqueueMany(queue, items) {
+      if (items.length === 0) return
+      await ensureQueue(queue)
+      await boss.insert(items.map((item) => ({ name: queue, data: item.data, priority: item.priority ?? 0 })))
+      for (const id of workers) boss.notifyWorker(id)
+    },
     async work(queue, concurrency, handler) {
       await ensureQueue(queue)
       for (let i = 0; i < concurrency; i++) {
-        const id = await boss.work<Record<string, unknown>>(
+        let id = ''
+        id = await boss.work<Record<string, unknown>>(
           queue,
           { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
           async ([job]) => {
-            if (job) await handler(job.data)
+            if (!job) return
+            // pg-boss would otherwise wait out the polling interval after a short job even
+            // with more queued; a worker that just finished one looks for the next at once.
+            try {
+              await handler(job.data)
+            } finally {
+              boss.notifyWorker(id)
+            }
           },
         )
         workers.push(id)
       }
+    },
+    async stopWork(queue) {
+      await boss.offWork(queue)
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 })

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { JobCancelledError } from './job-errors.js'
 import { computeProgress, updateEwma, type ProgressSnapshot, type StepState } from './progress.js'
 import type { StepStore } from './step-store.js'
+import type { UnitDispatcher } from './unit-dispatch.js'
 
 /** A step the job intends to run, declared before the run starts so progress covers it. */
 export interface StepDefinition {
@@ -24,6 +25,28 @@ export interface JobRunOptions {
   report: (snapshot: ProgressSnapshot) => Promise<boolean>
   /** Minimum time between two reports inside a step. @default 250 */
   reportIntervalMs?: number
+  /**
+   * Spreads the units of `distribute` steps over every worker process (PostgreSQL). Without
+   * it every unit runs in this process.
+   */
+  dispatcher?: UnitDispatcher | null
+  /**
+   * Aborted when the process shuts down: no new unit or step starts, units in flight finish
+   * and are stored, then the run throws {@link JobCancelledError}.
+   */
+  drain?: AbortSignal
+}
+
+/** Options of one {@link JobRun.mapUnits} step. */
+export interface MapUnitsOptions<R> {
+  /**
+   * The units may run in any worker process: `fn` must be a pure function of the unit's input
+   * and the job's persisted state, and a handler registered for the step id rebuilds it there.
+   * Used only when the run has a dispatcher and enough units are pending. @default false
+   */
+  distribute?: boolean
+  /** Told about each result stored by another process (this process' results go through `fn`). */
+  onRemoteResult?: (result: R) => void
 }
 
 /** One unit of a {@link JobRun.mapUnits} step. */
@@ -86,6 +109,7 @@ export class JobRun {
   async step<T>(stepId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.completed.has(stepId)) return this.completed.get(stepId) as T
     this.throwIfStopped()
+    this.throwIfDraining()
     const state = this.state(stepId)
     state.unitsTotal = 1
     await this.options.store.beginStep(this.options.jobId, stepId, 1)
@@ -105,38 +129,25 @@ export class JobRun {
 
   /**
    * Runs `fn` for every unit not yet in the memo, `concurrency` at a time, persisting each
-   * result as it finishes. Returns all results in input order.
+   * result as it finishes (or, for a `distribute` step, lets every worker process run them).
+   * Returns all results in input order.
    */
-  async mapUnits<I, R>(stepId: string, units: ReadonlyArray<UnitInput<I>>, fn: (input: I, signal: AbortSignal) => Promise<R>): Promise<R[]> {
-    const { store, jobId } = this.options
+  async mapUnits<I, R>(stepId: string, units: ReadonlyArray<UnitInput<I>>, fn: (input: I, signal: AbortSignal) => Promise<R>, options: MapUnitsOptions<R> = {}): Promise<R[]> {
+    const { store, jobId, dispatcher } = this.options
     const state = this.state(stepId)
     const stored = await store.loadUnits(jobId, stepId)
     if (!state.finished) {
+      this.throwIfDraining()
       state.unitsTotal = units.length
       state.unitsDone = stored.size
       await store.beginStep(jobId, stepId, units.length)
       await this.report(stepId, true)
       const pending = units.filter((unit) => !stored.has(unit.key))
-      const rate = createThroughputMeter(Math.max(20, 4 * state.concurrency))
-      await runPool(pending, state.concurrency, async (unit) => {
-        this.throwIfStopped()
-        const started = performance.now()
-        const result = roundTrip(await fn(unit.input, this.signal))
-        const ms = performance.now() - started
-        this.throwIfStopped()
-        state.measuredUnits += 1
-        // Throughput, not latency: wall time per finished unit, over the recent window. It
-        // already reflects concurrency, rate limits and retries, which a latency average
-        // divided by the configured concurrency would not.
-        state.secondsPerUnit = rate.record(performance.now())
-        await store.saveUnit(jobId, stepId, unit.key, result, ms, state.secondsPerUnit)
-        stored.set(unit.key, result)
-        state.unitsDone += 1
-        await this.report(stepId, false)
-        // Units that finish without real I/O (offline generation, PGlite) would otherwise keep
-        // the event loop busy for the whole step and starve the HTTP API in the same process.
-        await new Promise<void>((resolve) => setImmediate(resolve))
-      })
+      if (options.distribute && dispatcher && pending.length >= dispatcher.minUnits) {
+        await this.dispatch(stepId, dispatcher, pending, stored, options.onRemoteResult)
+      } else {
+        await this.runLocally(stepId, pending, stored, fn)
+      }
       state.finished = true
       await store.finishStep(jobId, stepId, null, state.secondsPerUnit)
     }
@@ -144,6 +155,59 @@ export class JobRun {
       if (!stored.has(unit.key)) throw new Error(`step ${stepId}: unit ${unit.key} has no stored result`)
       return stored.get(unit.key) as R
     })
+  }
+
+  private async runLocally<I, R>(stepId: string, pending: ReadonlyArray<UnitInput<I>>, stored: Map<string, unknown>, fn: (input: I, signal: AbortSignal) => Promise<R>): Promise<void> {
+    const { store, jobId } = this.options
+    const state = this.state(stepId)
+    const rate = createThroughputMeter(Math.max(20, 4 * state.concurrency))
+    await runPool(pending, state.concurrency, async (unit) => {
+      this.throwIfStopped()
+      this.throwIfDraining()
+      const started = performance.now()
+      const result = roundTrip(await fn(unit.input, this.signal))
+      const ms = performance.now() - started
+      this.throwIfStopped()
+      state.measuredUnits += 1
+      // Throughput, not latency: wall time per finished unit, over the recent window. It
+      // already reflects concurrency, rate limits and retries, which a latency average
+      // divided by the configured concurrency would not.
+      state.secondsPerUnit = rate.record(performance.now())
+      await store.saveUnit(jobId, stepId, unit.key, result, ms, state.secondsPerUnit)
+      stored.set(unit.key, result)
+      state.unitsDone += 1
+      await this.report(stepId, false)
+      // Units that finish without real I/O (offline generation, PGlite) would otherwise keep
+      // the event loop busy for the whole step and starve the HTTP API in the same process.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    })
+  }
+
+  /** Waits while the worker pool runs the units; progress follows the stored count. */
+  private async dispatch<R>(stepId: string, dispatcher: UnitDispatcher, pending: ReadonlyArray<UnitInput<unknown>>, stored: Map<string, unknown>, onRemoteResult?: (result: R) => void): Promise<void> {
+    const state = this.state(stepId)
+    const started = performance.now()
+    let done = 0
+    const signal = this.options.drain ? AbortSignal.any([this.signal, this.options.drain]) : this.signal
+    await dispatcher.run({
+      jobId: this.options.jobId,
+      stepId,
+      keys: pending.map((unit) => unit.key),
+      signal,
+      onStored: async (results) => {
+        for (const [key, result] of results) {
+          stored.set(key, result)
+          onRemoteResult?.(result as R)
+        }
+        done += results.size
+        state.unitsDone += results.size
+        state.measuredUnits += results.size
+        // Units arrive in bursts from many processes: the step's mean rate is the stable figure.
+        state.secondsPerUnit = (performance.now() - started) / 1000 / done
+        await this.report(stepId, false)
+      },
+    })
+    this.throwIfStopped()
   }
 
   /** Results already stored for a step's units (from an earlier, interrupted run). */
@@ -159,6 +223,10 @@ export class JobRun {
 
   private throwIfStopped(): void {
     if (this.controller.signal.aborted) throw new JobCancelledError()
+  }
+
+  private throwIfDraining(): void {
+    if (this.options.drain?.aborted) throw new JobCancelledError('Interrupted by a worker shutdown')
   }
 
   private async report(stepId: string, force: boolean): Promise<void> {
