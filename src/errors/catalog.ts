@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   QRY_VECTOR_INGESTION_NOT_FOUND: { status: 404, message: 'Vector database ingestion job not found' },
   QRY_VECTOR_CHUNK_NOT_FOUND: { status: 404, message: 'Vector database chunk not found' },
   QRY_INVALID_METADATA: { status: 400, message: 'Invalid metadata or metadata filter' },
+  QRY_IDEMPOTENCY_KEY_REUSED: { status: 409, message: 'The Idempotency-Key was already used for a different request' },
+  QRY_IDEMPOTENCY_IN_PROGRESS: { status: 409, message: 'A request with this Idempotency-Key is still in progress' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 /** A catalogued error code. */
