@@ -23,6 +23,7 @@ import {
 import { createPgBossQueue, createStepStore, type JobQueue } from './jobs/index.js'
 import { createGeneratorFactory, createLlmCallCache } from './llm/index.js'
 import { createLogger } from './log.js'
+import { createOpenAIEmbedder, createVectorDb, VECTOR_INGESTION_QUEUE, type VectorDb } from './vector-db/index.js'
 import { VERSION } from './version.js'
 
 /** What to run in this process. */
@@ -46,6 +47,8 @@ export interface App {
   queue: JobQueue
   worker: AlignmentWorker | null
   ingestionWorker: IngestionWorker | null
+  /** The vector-database feature: service, retrieval port, ingestion worker. */
+  vectorDb: VectorDb
   /** Starts listening; returns the base URL. */
   listen(): Promise<string>
   close(): Promise<void>
@@ -82,12 +85,16 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
   const ingestionStore = createIngestionStore(database.db)
   const queue = createPgBossQueue({ executeSql: database.executeSql, onError: (error) => log.error({ err: error }, 'queue error') })
   await queue.start()
+  const embedder = config.llm.baseUrl ? createOpenAIEmbedder({ baseUrl: config.llm.baseUrl, apiKey: config.llm.apiKey, timeoutMs: config.llm.timeoutMs }) : null
+  const vectorDb = createVectorDb({ db: database.db, files, markdown, queue, log, embedder, embeddingModel: config.embeddingModel,
+    // Called lazily, after the data-jobs store below exists.
+    dataJobIdsFor: (userId, id) => dataJobStore.jobsUsingVectorDatabase(userId, id) })
 
   let worker: AlignmentWorker | null = null
   let ingestion: IngestionWorker | null = null
   let sweeper: NodeJS.Timeout | null = null
   if (options.workers ?? true) {
-    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown }, generatorFor: (job) => generators.generatorFor(job.params),
+    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown, vectors: vectorDb.search }, generatorFor: (job) => generators.generatorFor(job.params),
       writerFor: (job) => generators.writerFor(job.params),
       judgeFor: (job) => generators.judgeFor(job.params),
       declinesFor: (job) => generators.declinesFor(job.params),
@@ -96,28 +103,31 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
     // Embedded mode: this process is the only one on the database, so every running job is ours to resume.
     await recoverJobs(jobs, queue, { allRunning: embedded, pendingOlderThanMs: embedded ? 0 : 60_000 })
     await recoverIngestion(ingestionStore, queue, embedded ? 0 : INGESTION_SWEEP_AGE_MS)
+    await vectorDb.recover(embedded ? 0 : INGESTION_SWEEP_AGE_MS)
     await queue.work(ALIGNMENT_QUEUE, config.workerConcurrency, worker.handle)
     await queue.work(INGESTION_QUEUE, config.workerConcurrency, ingestion.handle)
+    await queue.work(VECTOR_INGESTION_QUEUE, config.workerConcurrency, vectorDb.worker.handle)
     sweeper = setInterval(() => {
       Promise.all([
         recoverJobs(jobs, queue, { allRunning: false, pendingOlderThanMs: 60_000 }),
         recoverIngestion(ingestionStore, queue, INGESTION_SWEEP_AGE_MS),
+        vectorDb.recover(INGESTION_SWEEP_AGE_MS),
       ]).catch((error) => log.error({ err: error }, 'sweeper failed'))
     }, options.sweepIntervalMs ?? 15_000)
     sweeper.unref()
   }
 
-  const alignment = createAlignmentService({ jobs, steps, files, queue, generators, markdown, worker })
+  const alignment = createAlignmentService({ jobs, steps, files, queue, generators, markdown, worker, vectorDatabases: vectorDb.service })
   const ingestionService = createIngestionService({ store: ingestionStore, files, queue })
   const dataJobStore = createDataJobStore(database.db)
   const prompts = createSystemPromptWriter({ generators, files, markdown })
-  const dataJobs = createDataJobsService({ store: dataJobStore, files, ingestion: ingestionService, ingestionStore, alignment, alignmentJobs: jobs, prompts })
+  const dataJobs = createDataJobsService({ store: dataJobStore, files, ingestion: ingestionService, ingestionStore, alignment, alignmentJobs: jobs, prompts, vectorDatabases: vectorDb.service })
   const systemPrompts = createSystemPromptsService({ store: dataJobStore, files, prompts })
   const server =
     (options.api ?? true)
       ? await createServer({
           keys,
-          flowRoutes: [filesRoutes({ files, blobs, maxUploadBytes: config.maxUploadBytes }), ingestionRoutes(ingestionService), alignmentRoutes(alignment), dataJobsRoutes(dataJobs), systemPromptRoutes(systemPrompts)],
+          flowRoutes: [filesRoutes({ files, blobs, maxUploadBytes: config.maxUploadBytes }), ingestionRoutes(ingestionService), alignmentRoutes(alignment), vectorDb.routes, dataJobsRoutes(dataJobs), systemPromptRoutes(systemPrompts)],
           ready: async () => database.executeSql('SELECT 1').then(() => true, () => false),
           maxUploadBytes: config.maxUploadBytes,
           logLevel: config.logLevel,
@@ -134,6 +144,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
     queue,
     worker,
     ingestionWorker: ingestion,
+    vectorDb,
     async listen() {
       if (!server) throw new Error('this process does not serve the API')
       const address = await server.listen({ port: config.port, host: config.host })

@@ -1,5 +1,5 @@
 import type { AuthUser } from '../auth/index.js'
-import { createError } from '../errors/index.js'
+import { createError, isAppError, validationError } from '../errors/index.js'
 import type { FilesService } from '../files/index.js'
 import { ALIGNMENT_READY_TYPES, INGESTIBLE_TYPES, type MarkdownSource } from '../ingestion/index.js'
 import { isConversionError } from '../ingestion/converters/types.js'
@@ -34,6 +34,8 @@ export interface AlignmentServiceDeps {
   markdown: MarkdownSource
   /** The in-process worker, when this process runs one (for prompt local cancels). */
   worker: AlignmentWorker | null
+  /** Checks `vector_database_id` (the vector-db service); without it such jobs are refused. */
+  vectorDatabases?: { require(userId: string, id: string): Promise<unknown> } | null
 }
 
 /** Legacy Office formats and the format to save them as. */
@@ -70,6 +72,17 @@ export function createAlignmentService(deps: AlignmentServiceDeps) {
     return found
   }
 
+  /** A job's vector database must exist for the caller; an unknown id is a 400, like unknown file ids. */
+  async function requireVectorDatabase(user: AuthUser, id: string): Promise<void> {
+    if (!deps.vectorDatabases) throw createError('QRY_BAD_REQUEST', 'vector_database_id cannot be used: vector databases are not available on this server')
+    try {
+      await deps.vectorDatabases.require(user.id, id)
+    } catch (error) {
+      if (isAppError(error) && error.httpStatus === 404) throw createError('QRY_BAD_REQUEST', `Unknown vector_database_id: ${id} (no such vector database for this API key)`)
+      throw error
+    }
+  }
+
   async function toMarkdown(user: AuthUser, file: Parameters<MarkdownSource['toMarkdown']>[1]) {
     try {
       return await deps.markdown.toMarkdown(user.id, file)
@@ -81,14 +94,17 @@ export function createAlignmentService(deps: AlignmentServiceDeps) {
 
   return {
     async create(user: AuthUser, input: CreateJobInput): Promise<AlignmentJobRow> {
-      if (input.vectorDatabaseId) throw createError('QRY_BAD_REQUEST', 'vector_database_id is not supported yet: vector databases are not available on this server')
-      const sources = await resolveFiles(user, input.files)
+      // Without files, the job's source chunks come from its vector database.
+      if (input.files.length === 0 && !input.vectorDatabaseId) throw validationError(['body', 'files'], 'List should have at least 1 item after validation, not 0', 'too_short', [])
+      if (input.vectorDatabaseId) await requireVectorDatabase(user, input.vectorDatabaseId)
+      const sources = input.files.length > 0 ? await resolveFiles(user, input.files) : []
       const row = await jobs.insert({
         userId: user.id,
         type: input.type,
         instructions: input.instructions,
         systemPrompt: input.systemPrompt,
         fileIds: sources.map((f) => f.id),
+        vectorDatabaseId: input.vectorDatabaseId,
         params: input.options,
         status: 'pending',
         statusMessage: 'Created',

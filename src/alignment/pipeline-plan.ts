@@ -41,7 +41,7 @@ export function alignmentPlan(input: { files: number; totalBytes: number; genera
   const chunks = Math.max(1, Math.ceil(input.totalBytes / BYTES_PER_CHUNK))
   return [
     { id: 'ingest', estimatedUnits: input.files, defaultSecondsPerUnit: 0.01 },
-    { id: 'chunk_documents', estimatedUnits: input.files, defaultSecondsPerUnit: 0.05 + input.totalBytes / input.files / 2e6 },
+    { id: 'chunk_documents', estimatedUnits: input.files, defaultSecondsPerUnit: 0.05 + input.totalBytes / Math.max(input.files, 1) / 2e6 },
     { id: 'summarize_documents', estimatedUnits: input.files, defaultSecondsPerUnit: 0.05 },
     { id: 'generate_system_prompt', estimatedUnits: 1, defaultSecondsPerUnit: 0.01 },
     { id: 'generate_qa_pairs', estimatedUnits: chunks, defaultSecondsPerUnit: input.generateSecondsPerUnit, concurrency: input.generateConcurrency },

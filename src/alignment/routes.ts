@@ -46,7 +46,8 @@ const AlignmentRequest = Type.Object(
   {
     ...JobOptionsSchema.properties,
     instructions: Type.String({ minLength: 1, maxLength: 50_000 }),
-    files: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 1000 }),
+    // May be empty when vector_database_id is set: the job then reads the database's chunks.
+    files: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000 }),
     system_prompt: Type.Optional(Type.Union([Type.String({ maxLength: 50_000 }), Type.Null()])),
     type: Type.Optional(Type.Union([Type.Literal('principle'), Type.Literal('context_data'), Type.Literal('raft')], { default: 'principle' })),
     vector_database_id: Type.Optional(NullableString()),

@@ -7,6 +7,7 @@ import type { JobRun } from '../jobs/index.js'
 import { NonRetryableError } from '../jobs/index.js'
 import { ALIGNMENT_READY_TYPES, type MarkdownSource } from '../ingestion/index.js'
 import { isConversionError } from '../ingestion/converters/types.js'
+import type { VectorSearch } from '../vector-db/index.js'
 import { JUDGE_THRESHOLD, pairsOnly, type DeclineWriter, type GenerateOutcome, type LlmWriter, type PairJudge, type QaGenerator, type WriterResult } from '../llm/index.js'
 import { decodeText } from './decode-text.js'
 import type { AlignmentJobRow } from './job-store.js'
@@ -80,6 +81,11 @@ export interface PipelineDeps {
   writer?: LlmWriter | null
   /** Live LLM token counters of the job, read by the worker's progress writes. */
   counters?: { inputTokens: number; outputTokens: number }
+  /**
+   * Retrieval over vector databases, for jobs with `vectorDatabaseId`: the source chunks of a
+   * job without files, and the context documents of `context_data` examples.
+   */
+  vectors?: VectorSearch | null
 }
 
 /** The outcome written to the job row. */
@@ -114,17 +120,26 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
     job.fileIds.map((id) => ({ key: id, input: id })),
     (fileId, signal) => ingest(job.userId, fileId, deps, signal),
   )
-  const perFile = await run.mapUnits(
+  // A job without files draws its source chunks from its vector database (one memoized unit,
+  // so a resumed run sees the chunks the first run saw even if the database changed since).
+  const databaseId = job.vectorDatabaseId
+  const fromDatabase = job.fileIds.length === 0 && databaseId !== null
+  const chunked = await run.mapUnits<SourceInfo | { databaseId: string }, Chunk[]>(
     'chunk_documents',
-    sources.map((source) => ({ key: source.fileId, input: source })),
-    async (source) => {
-      const file = await deps.files.get(job.userId, source.markdownFileId)
+    fromDatabase ? [{ key: `vectordb:${databaseId}`, input: { databaseId } }] : sources.map((source) => ({ key: source.fileId, input: source })),
+    async (input) => {
+      if ('databaseId' in input) return databaseChunks(job.userId, input.databaseId, deps)
+      const file = await deps.files.get(job.userId, input.markdownFileId)
       const markdown = decodeText(await deps.files.readBytes(file), file.filename)
-      return chunkMarkdown({ fileId: source.fileId, filename: source.filename, markdown })
+      return chunkMarkdown({ fileId: input.fileId, filename: input.filename, markdown })
     },
   )
+  const perFile = fromDatabase ? groupByFile(chunked.flat()) : chunked
+  const documentKeys = fromDatabase ? perFile.map((fileChunks) => `vectordb:${databaseId}:${fileChunks[0]?.fileId ?? ''}`) : sources.map((source) => source.fileId)
   const chunks = perFile.flat()
-  if (chunks.length === 0) throw new NonRetryableError('The documents contain no text to learn from; check that they are not empty')
+  if (chunks.length === 0) {
+    throw new NonRetryableError(fromDatabase ? `Vector database ${databaseId} holds no chunks yet; ingest files into it first` : 'The documents contain no text to learn from; check that they are not empty')
+  }
   run.estimate('generate_qa_pairs', chunks.length)
 
   const writer = deps.writer ?? null
@@ -136,7 +151,7 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
   }
   const summaries = await run.mapUnits(
     'summarize_documents',
-    perFile.map((fileChunks, i) => ({ key: sources[i]?.fileId ?? String(i), input: fileChunks })),
+    perFile.map((fileChunks, i) => ({ key: documentKeys[i] ?? String(i), input: fileChunks })),
     async (fileChunks, signal): Promise<WriterResult> => {
       if (!writer) return { text: summarizeChunks(fileChunks), usage: { inputTokens: 0, outputTokens: 0 } }
       const title = fileChunks[0]?.filename ?? 'document'
@@ -213,7 +228,7 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
   const declines = declineWriter
     ? await run.mapUnits(
         'generate_declines',
-        (stoppedReason ? [] : perFile).map((fileChunks, i) => ({ key: sources[i]?.fileId ?? String(i), input: { fileChunks, summary: texts[i] ?? '' } })),
+        (stoppedReason ? [] : perFile).map((fileChunks, i) => ({ key: documentKeys[i] ?? String(i), input: { fileChunks, summary: texts[i] ?? '' } })),
         async ({ fileChunks, summary }, signal): Promise<QaPair[]> => {
           const first = fileChunks[0]
           if (!first) return []
@@ -238,6 +253,23 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
   })
 
   return run.step('write_outputs', (signal) => writeOutputs({ job, type, systemPrompt, chunks, chunksById, pairs, verdict, usage, stoppedReason, deps, signal }))
+}
+
+/** The vector database's chunks as pipeline chunks (provenance: the database's files). */
+async function databaseChunks(userId: string, databaseId: string, deps: PipelineDeps): Promise<Chunk[]> {
+  if (!deps.vectors) throw new NonRetryableError('This worker has no access to vector databases')
+  return (await deps.vectors.chunks(userId, databaseId)).map(hitToChunk)
+}
+
+function hitToChunk(hit: Awaited<ReturnType<VectorSearch['chunks']>>[number]): Chunk {
+  return { id: hit.chunkId, fileId: hit.fileId, filename: hit.filename, index: hit.position, sectionPath: hit.hierarchy, text: hit.text, tokens: hit.tokens }
+}
+
+/** Chunks grouped by file, files in order of first appearance. */
+function groupByFile(chunks: readonly Chunk[]): Chunk[][] {
+  const groups = new Map<string, Chunk[]>()
+  for (const chunk of chunks) groups.set(chunk.fileId, [...(groups.get(chunk.fileId) ?? []), chunk])
+  return [...groups.values()]
 }
 
 async function ingest(userId: string, fileId: string, deps: PipelineDeps, signal: AbortSignal): Promise<SourceInfo> {
@@ -302,6 +334,43 @@ function summarizeUsage(outcomes: readonly GenerateOutcome[]): UsageSummary {
   return summary
 }
 
+/** Candidates retrieved per question; the best ones that do not repeat the source become the context. */
+const RETRIEVE_PER_QUESTION = DISTRACTORS + 4
+
+/**
+ * For `context_data` jobs with a vector database: the documents retrieval returns for each kept
+ * pair's question (its index → chunks), without the pair's own source chunk and without chunks
+ * that merely repeat it (the same text ingested into the database). Null for other jobs.
+ */
+async function retrieveContext(input: WriteInput, dropped: ReadonlySet<number>): Promise<Map<number, Chunk[]> | null> {
+  const { job, deps } = input
+  if (input.type !== 'context_data' || !job.vectorDatabaseId) return null
+  if (!deps.vectors) throw new NonRetryableError('This worker has no access to vector databases')
+  const kept = input.pairs.flatMap((pair, index) => (dropped.has(index) ? [] : [{ pair, index }]))
+  const results = await deps.vectors.searchMany(
+    job.userId,
+    job.vectorDatabaseId,
+    kept.map(({ pair }) => pair.question),
+    RETRIEVE_PER_QUESTION,
+    { signal: input.signal },
+  )
+  const context = new Map<number, Chunk[]>()
+  kept.forEach(({ pair, index }, i) => {
+    const source = input.chunksById.get(pair.chunkId) as Chunk
+    const hits = (results[i] ?? []).map(hitToChunk).filter((hit) => hit.id !== source.id && !repeatsSource(hit, source, pair))
+    context.set(index, hits)
+  })
+  return context
+}
+
+/** True when `hit` holds the source's text or every evidence span of the pair (so it is no distractor). */
+function repeatsSource(hit: Chunk, source: Chunk, pair: QaPair): boolean {
+  const flat = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase()
+  const [text, sourceText] = [flat(hit.text), flat(source.text)]
+  if (text.includes(sourceText) || sourceText.includes(text)) return true
+  return pair.evidence.length > 0 && pair.evidence.every((span) => text.includes(flat(span)))
+}
+
 interface WriteInput {
   job: AlignmentJobRow
   type: AlignmentType
@@ -328,11 +397,13 @@ async function writeOutputs(input: WriteInput): Promise<PipelineResult> {
     const taken = new Set([chunk.id, ...similar.map((c) => c.id)])
     return [...similar, ...pickDistractors(chunk, chunks, DISTRACTORS + similar.length).filter((c) => !taken.has(c.id))].slice(0, DISTRACTORS)
   }
+  const retrieved = await retrieveContext(input, droppedIndexes)
   const conversations: Conversation[] = []
   input.pairs.forEach((pair, index) => {
     if (droppedIndexes.has(index)) return
     const chunk = chunksById.get(pair.chunkId) as Chunk
-    const distractors = input.type === 'context_data' ? distractorsFor(chunk) : []
+    const fromDatabase = retrieved?.get(index) ?? []
+    const distractors = input.type !== 'context_data' ? [] : fromDatabase.length >= DISTRACTORS ? fromDatabase.slice(0, DISTRACTORS) : [...fromDatabase, ...distractorsFor(chunk).filter((c) => !fromDatabase.some((d) => d.id === c.id))].slice(0, DISTRACTORS)
     conversations.push({
       messages: renderConversation(pair, { type: input.type, systemPrompt: input.systemPrompt, chunk, distractors }),
       sourceFileId: chunk.fileId,
@@ -381,7 +452,7 @@ async function writeOutputs(input: WriteInput): Promise<PipelineResult> {
       conversations: conversations.length,
       inputTokens,
       outputTokens,
-      message: input.stoppedReason ?? `Completed: ${conversations.length} conversations from ${chunks.length} sections with ${generator}`,
+      message: input.stoppedReason ?? `Completed: ${conversations.length} conversations from ${chunks.length} sections with ${generator}${retrieved ? `; context retrieved from vector database ${job.vectorDatabaseId}` : ''}`,
       stoppedReason: input.stoppedReason,
     }
   } finally {
