@@ -40,8 +40,8 @@ export interface JobRunOptions {
 /** Options of one {@link JobRun.mapUnits} step. */
 export interface MapUnitsOptions<R> {
   /**
-   * The units may run in any worker process: `fn` must be a pure function of the unit's input
-   * and the job's persisted state, and a handler registered for the step id rebuilds it there.
+   * The units may run in any worker process: their inputs travel in the queue (plain JSON),
+   * and there a unit handler registered for the step id does what `fn` does here.
    * Used only when the run has a dispatcher and enough units are pending. @default false
    */
   distribute?: boolean
@@ -192,7 +192,7 @@ export class JobRun {
     await dispatcher.run({
       jobId: this.options.jobId,
       stepId,
-      keys: pending.map((unit) => unit.key),
+      units: pending,
       signal,
       onStored: async (results) => {
         for (const [key, result] of results) {

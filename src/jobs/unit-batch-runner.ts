@@ -6,10 +6,10 @@ import type { StepStore } from './step-store.js'
 import type { UnitClaimStore } from './unit-claims.js'
 import type { UnitBatch } from './unit-dispatch.js'
 
-/** How to run the units of one batch, rebuilt from the job's persisted state. */
+/** How to run the units of one batch (the unit function of its step, for its job). */
 export interface BatchContext {
   /** Runs one unit; the result is stored exactly as a local run would store it. */
-  run(key: string, signal: AbortSignal): Promise<unknown>
+  run(input: unknown, signal: AbortSignal): Promise<unknown>
 }
 
 /** Options of {@link createUnitBatchRunner}. */
@@ -19,7 +19,7 @@ export interface UnitBatchRunnerOptions {
   log: Logger
   /** This process: the owner of its claims. Unique per process start. */
   workerId: string
-  /** Builds the batch's context; null when the job must not run (unknown step, job gone). */
+  /** The unit function for the batch's job and step; null when it must not run (job gone). */
   prepare(batch: UnitBatch, signal: AbortSignal): Promise<BatchContext | null>
   /** The ids among `jobIds` whose units may still run (not cancelled, not finished). */
   liveJobs(jobIds: readonly string[]): Promise<Set<string>>
@@ -71,7 +71,7 @@ export function createUnitBatchRunner(options: UnitBatchRunnerOptions) {
     // Thrown, so the queue hands the message to another worker after its retry delay.
     if (draining) throw new Error('this worker is shutting down')
     if (!(await options.liveJobs([batch.jobId])).has(batch.jobId)) return
-    const keys = await claims.claim(batch.jobId, batch.stepId, batch.keys, workerId, leaseMs)
+    const keys = await claims.claim(batch.jobId, batch.stepId, batch.units.map((unit) => unit.key), workerId, leaseMs)
     if (keys.length === 0) return
     const controller = new AbortController()
     setMaxListeners(0, controller.signal)
@@ -86,7 +86,8 @@ export function createUnitBatchRunner(options: UnitBatchRunnerOptions) {
         return null
       })
       if (!context) return
-      await runUnits(batch, keys, context, controller, done)
+      const inputs = new Map(batch.units.map((unit) => [unit.key, unit.input]))
+      await runUnits(batch, keys, (key, signal) => context.run(inputs.get(key), signal), controller, done)
     } finally {
       running.delete(controller)
       await claims.finish(batch.jobId, batch.stepId, done, workerId)
@@ -97,7 +98,7 @@ export function createUnitBatchRunner(options: UnitBatchRunnerOptions) {
     }
   }
 
-  async function runUnits(batch: UnitBatch, keys: readonly string[], context: BatchContext, controller: AbortController, done: string[]): Promise<void> {
+  async function runUnits(batch: UnitBatch, keys: readonly string[], run: (key: string, signal: AbortSignal) => Promise<unknown>, controller: AbortController, done: string[]): Promise<void> {
     let failed = false
     let next = 0
     const lane = async () => {
@@ -105,7 +106,7 @@ export function createUnitBatchRunner(options: UnitBatchRunnerOptions) {
         const key = keys[next++] as string
         const started = performance.now()
         try {
-          const result = await context.run(key, controller.signal)
+          const result = await run(key, controller.signal)
           // A cancelled job's unit in flight finishes, but its result is not used.
           if (controller.signal.aborted) return
           await steps.saveUnit(batch.jobId, batch.stepId, key, result ?? null, performance.now() - started, null)
@@ -158,7 +159,7 @@ export function createUnitBatchRunner(options: UnitBatchRunnerOptions) {
 export type UnitBatchRunner = ReturnType<typeof createUnitBatchRunner>
 
 function parseBatch(data: Record<string, unknown>): UnitBatch {
-  const { jobId, stepId, keys } = data
-  if (typeof jobId !== 'string' || typeof stepId !== 'string' || !Array.isArray(keys)) throw new Error('malformed unit batch message')
-  return { jobId, stepId, keys: keys.map(String) }
+  const { jobId, stepId, units } = data
+  if (typeof jobId !== 'string' || typeof stepId !== 'string' || !Array.isArray(units)) throw new Error('malformed unit batch message')
+  return { jobId, stepId, units: units.map((unit: { key: unknown; input: unknown }) => ({ key: String(unit.key), input: unit.input })) }
 }

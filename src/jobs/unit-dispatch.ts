@@ -4,19 +4,22 @@ import type { JobQueue } from './job-queue.js'
 import type { StepStore } from './step-store.js'
 import type { UnitClaimStore } from './unit-claims.js'
 
-/** The queue message of one batch of units: any worker process can run it. */
+/**
+ * The queue message of one batch of units. It carries the units' inputs, so any worker
+ * process runs them exactly as the lead would, without re-deriving anything.
+ */
 export interface UnitBatch {
   jobId: string
   stepId: string
-  keys: string[]
+  units: Array<{ key: string; input: unknown }>
 }
 
 /** What the lead of a job hands to {@link UnitDispatcher.run}. */
 export interface DispatchInput {
   jobId: string
   stepId: string
-  /** Keys of the units still to run (not stored yet). */
-  keys: readonly string[]
+  /** The units still to run (not stored yet); inputs must be plain JSON. */
+  units: ReadonlyArray<{ key: string; input: unknown }>
   /** The job's signal: aborting it stops the wait (cancel, lost lease, shutdown). */
   signal: AbortSignal
   /** Results as they appear in the store, a few at a time, in no particular order. */
@@ -24,9 +27,9 @@ export interface DispatchInput {
 }
 
 /**
- * Spreads the units of a step over every worker process: the lead publishes them as batches
- * on a queue, any worker (the lead's own process too) claims and runs a batch and stores each
- * unit, and the lead waits until every unit is stored.
+ * Spreads the units of a step over every worker process: the lead publishes them (with their
+ * inputs) as batches on a queue, any worker (the lead's own process too) claims and runs a
+ * batch and stores each unit, and the lead waits until every unit is stored.
  */
 export interface UnitDispatcher {
   /** Steps with fewer pending units than this run in the lead's process. */
@@ -73,11 +76,11 @@ export function createUnitDispatcher(options: UnitDispatcherOptions): UnitDispat
   const claimCheckMs = options.claimCheckMs ?? 1000
   const stallMs = options.stallMs ?? 120_000
 
-  async function publish(jobId: string, stepId: string, keys: readonly string[], priority: number): Promise<number> {
-    const size = batchSize(keys.length)
+  async function publish(jobId: string, stepId: string, units: ReadonlyArray<{ key: string; input: unknown }>, priority: number): Promise<number> {
+    const size = batchSize(units.length)
     const items: Array<{ data: Record<string, unknown>; priority: number }> = []
-    for (let i = 0; i < keys.length; i += size) {
-      const batch: UnitBatch = { jobId, stepId, keys: keys.slice(i, i + size) }
+    for (let i = 0; i < units.length; i += size) {
+      const batch: UnitBatch = { jobId, stepId, units: units.slice(i, i + size) }
       items.push({ data: { ...batch }, priority })
     }
     await queue.enqueueMany(options.queueName, items)
@@ -86,15 +89,17 @@ export function createUnitDispatcher(options: UnitDispatcherOptions): UnitDispat
 
   return {
     minUnits: options.minUnits ?? 16,
-    async run({ jobId, stepId, keys, signal, onStored }) {
+    async run({ jobId, stepId, units, signal, onStored }) {
       const stopped = () => {
         if (signal.aborted) throw new JobCancelledError('The job stopped while its units ran on other workers')
       }
       // Failures and dead workers' claims of an earlier attempt; live claims stay (their units run).
       await claims.clear(jobId, stepId)
-      const missing = new Set(keys)
-      const batches = await publish(jobId, stepId, keys, 0)
-      log.info({ jobId, stepId, workerId, units: keys.length, batches }, 'step units published to the worker pool')
+      const byKey = new Map(units.map((unit) => [unit.key, unit]))
+      const missing = new Set(byKey.keys())
+      const unitsOf = (keys: readonly string[]) => keys.map((key) => byKey.get(key) as { key: string; input: unknown })
+      const batches = await publish(jobId, stepId, units, 0)
+      log.info({ jobId, stepId, workerId, units: units.length, batches }, 'step units published to the worker pool')
       let lastCount = -1
       let lastProgress = Date.now()
       let lastClaimCheck = Date.now()
@@ -122,13 +127,13 @@ export function createUnitDispatcher(options: UnitDispatcherOptions): UnitDispat
         const expired = (await claims.takeExpired(jobId, stepId)).filter((key) => missing.has(key))
         if (expired.length > 0) {
           log.warn({ jobId, stepId, workerId, units: expired.length }, 'a worker stopped renewing its claims; its units are published again')
-          await publish(jobId, stepId, expired, RESCUE_PRIORITY)
+          await publish(jobId, stepId, unitsOf(expired), RESCUE_PRIORITY)
         } else if (Date.now() - lastProgress > stallMs) {
           const live = await claims.liveKeys(jobId, stepId)
           const orphans = [...missing].filter((key) => !live.has(key))
           if (orphans.length > 0) {
             log.warn({ jobId, stepId, workerId, units: orphans.length }, 'no unit stored for a while; unclaimed units are published again')
-            await publish(jobId, stepId, orphans, RESCUE_PRIORITY)
+            await publish(jobId, stepId, unitsOf(orphans), RESCUE_PRIORITY)
           }
           lastProgress = Date.now()
         }

@@ -83,14 +83,15 @@ describe.each(adapters)('distributed units on $name', (adapter) => {
       liveCheckMs: 50,
       liveJobs: async (ids) => new Set(ids.filter((id) => live.has(id))),
       prepare: async (batch: UnitBatch) => ({
-        async run(key, signal) {
+        async run(input, signal) {
+          const key = input as string
           runs.set(`${batch.jobId}/${key}`, (runs.get(`${batch.jobId}/${key}`) ?? 0) + 1)
           onRun(`${batch.jobId}/${key}`)
           await new Promise((resolve) => setTimeout(resolve, 5))
           signal.throwIfAborted()
-          const input = failing.get(key)
-          if (input === true) throw new NonRetryableError(`unit ${key} has bad input`)
-          if (input === false) throw new Error(`unit ${key} hit a server error`)
+          const failure = failing.get(key)
+          if (failure === true) throw new NonRetryableError(`unit ${key} has bad input`)
+          if (failure === false) throw new Error(`unit ${key} hit a server error`)
           return compute(key)
         },
       }),
@@ -111,7 +112,8 @@ describe.each(adapters)('distributed units on $name', (adapter) => {
       if (dieOnNextBatch) {
         // Claims the batch with a short lease, then "dies": never runs, never renews.
         dieOnNextBatch = false
-        await dying.claim(String(data.jobId), String(data.stepId), data.keys as string[], 'worker-dead', 300)
+        const units = data.units as Array<{ key: string }>
+        await dying.claim(String(data.jobId), String(data.stepId), units.map((unit) => unit.key), 'worker-dead', 300)
         return
       }
       await (turn++ % 2 === 0 ? a : b).handle(data)
