@@ -4,23 +4,27 @@ import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { BlobStore, StoredBlob } from './blob-store.js'
+import { checkBlobKey, type BlobStore, type StoredBlob } from './blob-store.js'
 
 /** A {@link BlobStore} on a local (or shared network) directory. */
 export function createFsBlobStore(root: string): BlobStore {
   const tmpDir = path.join(root, '.tmp')
-  const pathOf = (key: string) => {
-    if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(key) || key.includes('..')) throw new Error(`invalid blob key: ${key}`)
-    return path.join(root, key)
-  }
-  async function commit(tmp: string, key: string): Promise<void> {
-    const target = pathOf(key)
+  const pathOf = (key: string) => path.join(root, checkBlobKey(key))
+  async function commit(tmp: string, target: string): Promise<void> {
     await fs.mkdir(path.dirname(target), { recursive: true })
     await fs.rename(tmp, target)
   }
 
+  // A directory under the root is a prefix of other keys, not a blob.
+  async function blobFile(file: string): Promise<{ path: string; size: number }> {
+    const stat = await fs.stat(file)
+    if (!stat.isFile()) throw Object.assign(new Error(`blob not found: ${path.relative(root, file)}`), { code: 'ENOENT' })
+    return { path: file, size: stat.size }
+  }
+
   return {
     async write(key, source) {
+      const target = pathOf(key)
       await fs.mkdir(tmpDir, { recursive: true })
       const tmp = path.join(tmpDir, randomUUID())
       const hash = createHash('sha256')
@@ -34,7 +38,7 @@ export function createFsBlobStore(root: string): BlobStore {
       })
       try {
         await pipeline(source as Readable, meter, createWriteStream(tmp))
-        await commit(tmp, key)
+        await commit(tmp, target)
       } catch (error) {
         await fs.rm(tmp, { force: true })
         throw error
@@ -42,18 +46,20 @@ export function createFsBlobStore(root: string): BlobStore {
       return { bytes, sha256: hash.digest('hex') }
     },
     async importFile(key, localPath) {
+      const target = pathOf(key)
       const hash = createHash('sha256')
       await pipeline(createReadStream(localPath), hash)
       const { size } = await fs.stat(localPath)
-      await commit(localPath, key)
+      await commit(localPath, target)
       return { bytes: size, sha256: hash.digest('hex') } satisfies StoredBlob
     },
     async read(key) {
-      const file = pathOf(key)
-      const { size } = await fs.stat(file)
-      return { stream: createReadStream(file), bytes: size }
+      const file = await blobFile(pathOf(key))
+      return { stream: createReadStream(file.path), bytes: file.size }
     },
-    readBytes: (key) => fs.readFile(pathOf(key)),
+    async readBytes(key) {
+      return fs.readFile((await blobFile(pathOf(key))).path)
+    },
     async delete(key) {
       await fs.rm(pathOf(key), { force: true })
     },
