@@ -9,18 +9,52 @@ export interface StaticApiKey {
   key: string
 }
 
+/** AWS credentials given in the environment; without them the SDK's default chain (profiles, instance roles) is used. */
+export interface S3Credentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+/**
+ * Where file bytes live. Every API and worker process of one deployment must use the same store.
+ *
+ * @example { kind: 'fs', dir: '/mnt/quarry-blobs' }
+ * @example { kind: 's3', bucket: 'quarry', prefix: 'prod', endpoint: 'http://minio:9000', region: 'us-east-1', credentials: null }
+ */
+export type BlobStoreConfig =
+  | {
+      kind: 'fs'
+      /** A local or shared (NFS) directory. @default "<dataDir>/blobs" */
+      dir: string
+    }
+  | {
+      kind: 's3'
+      bucket: string
+      /** Key prefix inside the bucket, without leading or trailing slashes. @default "" */
+      prefix: string
+      /** An S3-compatible endpoint (MinIO, Ceph…), addressed path-style; null means AWS S3. @default null */
+      endpoint: string | null
+      /** @default "us-east-1" */
+      region: string
+      /** @default null (the SDK's default credential chain) */
+      credentials: S3Credentials | null
+    }
+
 /** The resolved, frozen configuration of one Quarry process. */
 export interface QuarryConfig {
   /** TCP port of the HTTP API. @default 8080 */
   port: number
   /** Interface the HTTP API binds to. @default "127.0.0.1" */
   host: string
-  /** Directory for the embedded PGlite database (`<dir>/pglite`) and blobs (`<dir>/blobs`). @default "./data" */
+  /** Directory for the embedded PGlite database (`<dir>/pglite`) and, by default, the blobs (`<dir>/blobs`). @default "./data" */
   dataDir: string
   /** Extra API keys, `user:key,user:key`. @default [] */
   apiKeys: readonly StaticApiKey[]
   /** PostgreSQL connection string; when unset the embedded PGlite database is used. @default null */
   databaseUrl: string | null
+  /** The blob store shared by every process. @default { kind: 'fs', dir: '<dataDir>/blobs' } */
+  blobs: BlobStoreConfig
   /** OpenAI-compatible LLM server; when unset the offline extractive generator is used. */
   llm: {
     baseUrl: string | null
@@ -65,6 +99,15 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   { env: 'QUARRY_DATA_DIR', default: './data', description: 'PGlite database and blob directory.' },
   { env: 'QUARRY_API_KEYS', default: '(none)', description: 'Extra keys, `user:key,user:key`.' },
   { env: 'DATABASE_URL', default: '(none: embedded PGlite)', description: 'PostgreSQL connection string.' },
+  { env: 'QUARRY_BLOB_DIR', default: '<QUARRY_DATA_DIR>/blobs', description: 'Blob directory (may be shared, e.g. NFS).' },
+  { env: 'QUARRY_BLOB_URL', default: '(none: QUARRY_BLOB_DIR)', description: 'S3-compatible blob store, `s3://bucket/prefix`.' },
+  { env: 'AWS_ENDPOINT_URL_S3', default: '(none: AWS_ENDPOINT_URL)', description: 'S3-compatible endpoint (path-style).' },
+  { env: 'AWS_ENDPOINT_URL', default: '(none: AWS S3)', description: 'S3-compatible endpoint (path-style).' },
+  { env: 'AWS_REGION', default: '(none: AWS_DEFAULT_REGION)', description: 'Region of the S3 bucket.' },
+  { env: 'AWS_DEFAULT_REGION', default: 'us-east-1', description: 'Region of the S3 bucket.' },
+  { env: 'AWS_ACCESS_KEY_ID', default: '(none: SDK default chain)', description: 'S3 access key.' },
+  { env: 'AWS_SECRET_ACCESS_KEY', default: '(none)', description: 'S3 secret key.' },
+  { env: 'AWS_SESSION_TOKEN', default: '(none)', description: 'S3 session token (temporary credentials).' },
   { env: 'QUARRY_LLM_BASE_URL', default: '(none: offline generator)', description: 'OpenAI-compatible server URL.' },
   { env: 'QUARRY_LLM_API_KEY', default: '(none)', description: 'API key for the LLM server.' },
   { env: 'QUARRY_LLM_MODEL', default: '(none)', description: 'Model name sent to the LLM server.' },
@@ -91,7 +134,7 @@ export class ConfigError extends Error {
  * @example loadConfig(process.env, { port: 9000 })
  */
 export function loadConfig(env: Env, overrides: Partial<QuarryConfig> = {}): Readonly<QuarryConfig> {
-  const fromEnv: QuarryConfig = {
+  const fromEnv: Omit<QuarryConfig, 'blobs'> = {
     port: parseInteger(env, 'PORT', 8080, 0, 65535),
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     dataDir: path.resolve(nonEmpty(env.QUARRY_DATA_DIR) ?? './data'),
@@ -112,9 +155,63 @@ export function loadConfig(env: Env, overrides: Partial<QuarryConfig> = {}): Rea
     workerConcurrency: parseInteger(env, 'QUARRY_WORKER_CONCURRENCY', 2, 1, 256),
     logLevel: nonEmpty(env.QUARRY_LOG_LEVEL) ?? 'info',
   }
-  const config = { ...fromEnv, ...overrides }
-  if (overrides.dataDir) config.dataDir = path.resolve(overrides.dataDir)
+  const merged = { ...fromEnv, ...overrides }
+  if (overrides.dataDir) merged.dataDir = path.resolve(overrides.dataDir)
+  // After the overrides, so that the default blob directory follows `--data-dir`.
+  const config: QuarryConfig = { ...merged, blobs: overrides.blobs ?? parseBlobStore(env, merged.dataDir) }
   return Object.freeze(config)
+}
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
+const KEY_PREFIX = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/
+
+function parseBlobStore(env: Env, dataDir: string): BlobStoreConfig {
+  const dir = nonEmpty(env.QUARRY_BLOB_DIR)
+  const url = nonEmpty(env.QUARRY_BLOB_URL)
+  if (dir !== null && url !== null) throw new ConfigError('Set QUARRY_BLOB_DIR or QUARRY_BLOB_URL, not both')
+  if (url === null) return { kind: 'fs', dir: path.resolve(dir ?? path.join(dataDir, 'blobs')) }
+
+  const match = /^s3:\/\/([^/?#]+)\/*([^?#]*)$/.exec(url)
+  const bucket = match?.[1] ?? ''
+  const prefix = (match?.[2] ?? '').replace(/\/+$/, '')
+  if (!match || !BUCKET_NAME.test(bucket)) {
+    throw new ConfigError(`QUARRY_BLOB_URL must look like s3://bucket/prefix (a bucket name of 3-63 lowercase letters, digits, dots and hyphens), got "${url}"`)
+  }
+  if (prefix !== '' && (!KEY_PREFIX.test(prefix) || prefix.split('/').includes('..'))) {
+    throw new ConfigError(`QUARRY_BLOB_URL prefix must be slash-separated segments of letters, digits, ".", "_" and "-", got "${prefix}"`)
+  }
+  return {
+    kind: 's3',
+    bucket,
+    prefix,
+    endpoint: parseEndpoint(env),
+    region: nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? 'us-east-1',
+    credentials: parseS3Credentials(env),
+  }
+}
+
+function parseEndpoint(env: Env): string | null {
+  // The service-specific variable wins, as in the AWS SDKs.
+  const name = nonEmpty(env.AWS_ENDPOINT_URL_S3) !== null ? 'AWS_ENDPOINT_URL_S3' : 'AWS_ENDPOINT_URL'
+  const raw = nonEmpty(env[name])
+  if (raw === null) return null
+  let url: URL | null = null
+  try {
+    url = new URL(raw)
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`)
+  return raw.replace(/\/+$/, '')
+}
+
+function parseS3Credentials(env: Env): S3Credentials | null {
+  const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID)
+  const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY)
+  if (accessKeyId === null && secretAccessKey === null) return null
+  if (accessKeyId === null || secretAccessKey === null) throw new ConfigError('Set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither')
+  const sessionToken = nonEmpty(env.AWS_SESSION_TOKEN)
+  return sessionToken === null ? { accessKeyId, secretAccessKey } : { accessKeyId, secretAccessKey, sessionToken }
 }
 
 function nonEmpty(value: string | undefined): string | null {

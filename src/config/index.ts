@@ -1,2 +1,2 @@
 export { CONFIG_KEYS, ConfigError, loadConfig } from './config.js'
-export type { ConfigKey, Env, QuarryConfig, StaticApiKey } from './config.js'
+export type { BlobStoreConfig, ConfigKey, Env, QuarryConfig, S3Credentials, StaticApiKey } from './config.js'

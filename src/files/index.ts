@@ -1,4 +1,5 @@
 export type { BlobStore, StoredBlob } from './blob-store.js'
+export { createBlobStore } from './create-blob-store.js'
 export { createFsBlobStore } from './fs-blob-store.js'
 export { ALIGNMENT_FILE_TYPES, FILE_PURPOSES, fileTypeOf } from './file-types.js'
 export { createFilesService } from './files-service.js'
