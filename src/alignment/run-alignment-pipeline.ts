@@ -29,6 +29,7 @@ import {
   type QaPair,
 } from './pipeline/index.js'
 import { presentOutput } from './present-job.js'
+import { multiSectionPairs, UNIT_HANDLERS, type UnitDeps } from './unit-handlers.js'
 import type { AlignmentOutput } from './tables.js'
 
 /** Out-of-scope requests (with declines) written per document for principle jobs in LLM mode. */
@@ -175,21 +176,24 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
   const limits = jobLimits(job)
   const spent = summarizeUsage([...(await run.storedUnits<UnitOutcome>('generate_qa_pairs')).values()])
   const live = { tokens: spent.input_tokens + spent.output_tokens, pairs: spent.pairs }
+  // LLM units may run in any worker process (PostgreSQL); offline ones are too cheap to ship.
+  const distribute = !deps.generator.offline
+  const unitDeps: UnitDeps = { generator: deps.generator, judge: deps.judge ?? null }
+  const remoteSpend = { onRemoteResult: (result: { usage: WriterResult['usage'] }) => spend(result.usage) }
   const outcomes = await run.mapUnits<Chunk, UnitOutcome>(
     'generate_qa_pairs',
     chunks.map((chunk) => ({ key: chunk.id, input: chunk })),
     async (chunk, signal) => {
       // A limit reached: the remaining units are recorded as skipped, so a resumed run agrees.
       if (limitReached(limits, live)) return { ...pairsOnly([]), skipped: true }
-      const outcome = await deps.generator.generate({ chunk, instructions: job.instructions, type, signal })
+      const outcome = await UNIT_HANDLERS.generate_qa_pairs.run(job, chunk, unitDeps, signal)
       live.tokens += outcome.usage.inputTokens + outcome.usage.outputTokens
       live.pairs += outcome.pairs.length
-      if (deps.counters) {
-        deps.counters.inputTokens += outcome.usage.inputTokens
-        deps.counters.outputTokens += outcome.usage.outputTokens
-      }
+      spend(outcome.usage)
       return outcome
     },
+    // Limits count spend in the order units finish, which only one process sees.
+    { distribute: distribute && limits.tokenBudget === null && limits.maxPairs === null, ...remoteSpend },
   )
   const generatedPairs = outcomes.flatMap((outcome) => outcome.pairs)
   const usage = summarizeUsage(outcomes)
@@ -200,11 +204,12 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
     ? await run.mapUnits(
         'judge_pairs',
         outcomes.map((outcome, i) => ({ key: chunks[i]?.id ?? String(i), input: { chunk: chunks[i] as Chunk, pairs: outcome.pairs } })),
-        async ({ chunk, pairs: chunkPairs }, signal) => {
-          const result = await judge.judge({ chunk, pairs: chunkPairs, signal })
+        async (input, signal) => {
+          const result = await UNIT_HANDLERS.judge_pairs.run(job, input, unitDeps, signal)
           spend(result.usage)
           return result
         },
+        { distribute, ...remoteSpend },
       )
     : null
   // Questions that need two related sections: each pair of sections is one synthetic chunk, so
@@ -218,10 +223,11 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
         'generate_multi_section',
         bridges.map((bridge) => ({ key: bridge.id, input: bridge })),
         async (bridge, signal) => {
-          const outcome = await deps.generator.generate({ chunk: bridge, instructions: `${job.instructions}\nAsk questions whose answer needs both parts of the text.`, type, signal })
+          const outcome = await UNIT_HANDLERS.generate_multi_section.run(job, bridge, unitDeps, signal)
           spend(outcome.usage)
-          return outcome.pairs
+          return outcome
         },
+        { distribute, ...remoteSpend },
       )
     : []
   const declineWriter = type === 'principle' ? (deps.declines ?? null) : null
@@ -239,7 +245,7 @@ export async function runAlignmentPipeline(job: AlignmentJobRow, run: JobRun, de
       )
     : []
   // Declines go last, so judge scores (one per generated pair, in order) still line up.
-  const pairs = [...generatedPairs, ...bridged.flat(), ...declines.flat()]
+  const pairs = [...generatedPairs, ...bridged.flatMap(multiSectionPairs), ...declines.flat()]
   const scores = judged?.flatMap((j) => j.scores) ?? null
   const verdict = await run.step('validate', async () => {
     const { dropped } = filterPairs(pairs, chunksById)
