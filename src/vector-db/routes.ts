@@ -3,23 +3,28 @@ import { DB_TYPES, TOKEN_COUNT_RANGE, type VectorDbService } from './vector-db-s
 
 const Id = Type.String({ minLength: 1, maxLength: 200 })
 const DbType = Type.Unsafe<(typeof DB_TYPES)[number]>({ type: 'string', enum: [...DB_TYPES] })
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+// Nullable fields as JSON-schema type arrays, not anyOf: with type coercion on, an anyOf null
+// branch would turn '' into null and let an empty string through a minLength.
+const NullableString = (options: { minLength?: number; maxLength: number }) => Type.Unsafe<string | null>({ type: ['string', 'null'], ...options })
+const NullableDbType = Type.Unsafe<(typeof DB_TYPES)[number] | null>({ type: ['string', 'null'], enum: [...DB_TYPES, null] })
+const NullableObject = Type.Unsafe<Record<string, unknown> | null>({ type: ['object', 'null'], additionalProperties: true })
+const NullableIds = Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 1000 })
 
 const VectorDatabaseCreate = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
     model: Type.String({ minLength: 1, maxLength: 200 }),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-    db_type: Type.Optional(Nullable(DbType)),
+    description: Type.Optional(NullableString({ maxLength: 500 })),
+    db_type: Type.Optional(NullableDbType),
   },
   { additionalProperties: true },
 )
 
 const UpdateVectorDbRequest = Type.Object(
   {
-    name: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
-    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
-    db_type: Type.Optional(Nullable(DbType)),
+    name: Type.Optional(NullableString({ minLength: 1, maxLength: 100 })),
+    description: Type.Optional(NullableString({ maxLength: 500 })),
+    db_type: Type.Optional(NullableDbType),
   },
   { additionalProperties: true },
 )
@@ -27,23 +32,23 @@ const UpdateVectorDbRequest = Type.Object(
 const VectorDatabaseIngestionRequest = Type.Object(
   {
     file_ids: Type.Array(Id, { minItems: 1, maxItems: 1000 }),
-    method: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
-    chunking_method: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+    method: Type.Optional(NullableString({ maxLength: 64 })),
+    chunking_method: Type.Optional(NullableString({ maxLength: 64 })),
     token_count: Type.Optional(Type.Integer({ minimum: TOKEN_COUNT_RANGE.min, maximum: TOKEN_COUNT_RANGE.max })),
     overlap_tokens: Type.Optional(Type.Integer({ minimum: 0, maximum: TOKEN_COUNT_RANGE.max })),
-    metadata: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
+    metadata: Type.Optional(NullableObject),
   },
   { additionalProperties: true },
 )
 
 const VectorDatabaseChunkSearchRequest = Type.Object(
   {
-    file_id: Type.Optional(Nullable(Id)),
-    chunk_ids: Type.Optional(Nullable(Type.Array(Id, { maxItems: 1000 }))),
-    metadata: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
+    file_id: Type.Optional(NullableString({ minLength: 1, maxLength: 200 })),
+    chunk_ids: Type.Optional(NullableIds),
+    metadata: Type.Optional(NullableObject),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-    query: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
+    query: Type.Optional(NullableString({ maxLength: 10_000 })),
   },
   { additionalProperties: true },
 )
