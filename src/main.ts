@@ -1,14 +1,14 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { alignmentRoutes, createAlignmentJobStore, createJobReadCache, createAlignmentService, createAlignmentWorker, recoverJobs, ALIGNMENT_QUEUE } from './alignment/index.js'
+import { alignmentEventRoutes, alignmentRoutes, createAlignmentJobStore, createJobReadCache, createAlignmentService, createAlignmentWorker, recordJobEvents, recoverJobs, ALIGNMENT_QUEUE } from './alignment/index.js'
 import type { AlignmentWorker } from './alignment/index.js'
 import { createKeysService, type KeysService } from './auth/index.js'
 import type { QuarryConfig } from './config/index.js'
 import { openDatabase, type Database } from './db/index.js'
 import { createBlobStore, createFilesService, filesRoutes } from './files/index.js'
 import { createDataJobsService, createDataJobStore, createSystemPromptsService, createSystemPromptWriter, dataJobsRoutes, systemPromptRoutes } from './data-jobs/index.js'
-import { createServer } from './http/index.js'
+import { createEventStreamRegistry, createIdempotencyStore, createServer, type EventStreamRegistry } from './http/index.js'
 import {
   createConversionPool,
   createIngestionService,
@@ -21,6 +21,7 @@ import {
   type IngestionWorker,
 } from './ingestion/index.js'
 import { createPgBossQueue, createStepStore, type JobQueue } from './jobs/index.js'
+import { createJobChangeNotifier, createJobEventStore, type JobChangeNotifier, type JobEventStore } from './jobs/events/index.js'
 import { createGeneratorFactory, createLlmCallCache } from './llm/index.js'
 import { createLogger } from './log.js'
 import { createOpenAIEmbedder, createVectorDb, VECTOR_INGESTION_QUEUE, type VectorDb } from './vector-db/index.js'
@@ -36,6 +37,8 @@ export interface AppOptions {
   sweepIntervalMs?: number
   /** Lease of a running job; a dead worker's jobs resume after it. @default 30000 */
   leaseMs?: number
+  /** Job event streams (SSE): poll interval without in-process notifications, keep-alive interval. */
+  eventStreams?: { pollMs?: number; keepAliveMs?: number }
 }
 
 /** A composed Quarry process. */
@@ -49,6 +52,11 @@ export interface App {
   ingestionWorker: IngestionWorker | null
   /** The vector-database feature: service, retrieval port, ingestion worker. */
   vectorDb: VectorDb
+  /**
+   * Job timelines: the store, the open SSE streams, and the in-process change notifier (embedded
+   * mode only; null when streams poll the database).
+   */
+  jobEvents: { store: JobEventStore; streams: EventStreamRegistry; notifier: JobChangeNotifier | null }
   /** Starts listening; returns the base URL. */
   listen(): Promise<string>
   close(): Promise<void>
@@ -77,8 +85,18 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
   const files = createFilesService(database.db, blobs)
   const embedded = database.kind === 'pglite'
   // Only in embedded mode does this process see every write, which the read cache relies on.
-  const jobs = createAlignmentJobStore(database.db, embedded ? createJobReadCache() : undefined)
   const steps = createStepStore(database.db)
+  // Embedded mode: every writer is in this process, so streams follow jobs by notification; with
+  // PostgreSQL, workers may run elsewhere and streams poll the database instead.
+  const notifier = embedded ? createJobChangeNotifier() : null
+  const jobEvents = createJobEventStore(database.db, { onAppend: (jobId) => notifier?.notify(jobId) })
+  const { jobs, llmEventsFor } = recordJobEvents(createAlignmentJobStore(database.db, embedded ? createJobReadCache() : undefined), {
+    events: jobEvents,
+    steps,
+    log,
+    onChange: (jobId) => notifier?.notify(jobId),
+  })
+  const streams = createEventStreamRegistry()
   const generators = createGeneratorFactory({ llm: config.llm, cache: createLlmCallCache(database.db), log })
   const pool = createConversionPool()
   const markdown = createMarkdownSource({ files, pool })
@@ -94,10 +112,10 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
   let ingestion: IngestionWorker | null = null
   let sweeper: NodeJS.Timeout | null = null
   if (options.workers ?? true) {
-    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown, vectors: vectorDb.search }, generatorFor: (job) => generators.generatorFor(job.params),
-      writerFor: (job) => generators.writerFor(job.params),
-      judgeFor: (job) => generators.judgeFor(job.params),
-      declinesFor: (job) => generators.declinesFor(job.params),
+    worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown, vectors: vectorDb.search }, generatorFor: (job) => generators.generatorFor(job.params, llmEventsFor(job.id)),
+      writerFor: (job) => generators.writerFor(job.params, llmEventsFor(job.id)),
+      judgeFor: (job) => generators.judgeFor(job.params, llmEventsFor(job.id)),
+      declinesFor: (job) => generators.declinesFor(job.params, llmEventsFor(job.id)),
       llmStatus: generators.status, generateConcurrency: generators.concurrency, log, leaseMs: options.leaseMs })
     ingestion = createIngestionWorker({ store: ingestionStore, files, markdown, log, workerId: `worker-${process.pid}` })
     // Embedded mode: this process is the only one on the database, so every running job is ours to resume.
@@ -127,8 +145,9 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
     (options.api ?? true)
       ? await createServer({
           keys,
-          flowRoutes: [filesRoutes({ files, blobs, maxUploadBytes: config.maxUploadBytes }), ingestionRoutes(ingestionService), alignmentRoutes(alignment), vectorDb.routes, dataJobsRoutes(dataJobs), systemPromptRoutes(systemPrompts)],
+          flowRoutes: [filesRoutes({ files, blobs, maxUploadBytes: config.maxUploadBytes }), ingestionRoutes(ingestionService), alignmentRoutes(alignment), alignmentEventRoutes({ jobs, events: jobEvents, streams, notifier, ...options.eventStreams }), vectorDb.routes, dataJobsRoutes(dataJobs), systemPromptRoutes(systemPrompts)],
           ready: async () => database.executeSql('SELECT 1').then(() => true, () => false),
+          idempotency: createIdempotencyStore(database.db),
           maxUploadBytes: config.maxUploadBytes,
           logLevel: config.logLevel,
           version: VERSION,
@@ -145,6 +164,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
     worker,
     ingestionWorker: ingestion,
     vectorDb,
+    jobEvents: { store: jobEvents, streams, notifier },
     async listen() {
       if (!server) throw new Error('this process does not serve the API')
       const address = await server.listen({ port: config.port, host: config.host })

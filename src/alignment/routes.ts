@@ -72,7 +72,7 @@ export function alignmentRoutes(service: AlignmentService): FastifyPluginAsyncTy
       done(null, payload)
     })
 
-    app.post('/alignment/generate', { schema: { tags, summary: 'Start an alignment job', body: AlignmentRequest, response: { 200: Type.Ref('AlignmentResponse') } } }, async (request) => {
+    app.post('/alignment/generate', { config: { idempotent: true }, schema: { tags, summary: 'Start an alignment job', body: AlignmentRequest, response: { 200: Type.Ref('AlignmentResponse') } } }, async (request) => {
       const body = request.body
       const row = await service.create(request.user, {
         instructions: body.instructions,

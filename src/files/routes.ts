@@ -4,6 +4,7 @@ import type { BlobStore } from './blob-store.js'
 import { checkFileType, FILE_PURPOSES, fileTypeOf } from './file-types.js'
 import type { FileRow, FilesService } from './files-service.js'
 import { receiveUpload } from './receive-upload.js'
+import { uploadFingerprint } from './upload-fingerprint.js'
 
 const FileResponse = Type.Object(
   {
@@ -61,12 +62,14 @@ export function filesRoutes(deps: { files: FilesService; blobs: BlobStore; maxUp
   const { files, blobs } = deps
   return async (app) => {
     const tags = ['Files']
-    app.put('/files', { schema: { tags, summary: 'Upload a file', consumes: ['multipart/form-data'], response: { 200: FileResponse } } }, async (request) => {
+    const single = { idempotent: { fingerprint: uploadFingerprint(files, { many: false, maxBytes: deps.maxUploadBytes }) } }
+    const bulk = { idempotent: { fingerprint: uploadFingerprint(files, { many: true, maxBytes: deps.maxUploadBytes }) } }
+    app.put('/files', { config: single, schema: { tags, summary: 'Upload a file', consumes: ['multipart/form-data'], response: { 200: FileResponse } } }, async (request) => {
       const [row] = await receiveUpload(request, files, blobs, { many: false, maxBytes: deps.maxUploadBytes })
       return presentFile(row as FileRow, request.user.name)
     })
 
-    app.put('/bulk_files', { schema: { tags, summary: 'Upload several files', consumes: ['multipart/form-data'], response: { 200: Type.Array(FileResponse) } } }, async (request) => {
+    app.put('/bulk_files', { config: bulk, schema: { tags, summary: 'Upload several files', consumes: ['multipart/form-data'], response: { 200: Type.Array(FileResponse) } } }, async (request) => {
       const rows = await receiveUpload(request, files, blobs, { many: true, maxBytes: deps.maxUploadBytes })
       return rows.map((row) => presentFile(row, request.user.name))
     })

@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { KeysService } from '../auth/index.js'
 import { createAuthHook } from './auth-hook.js'
 import { handleError } from './error-handler.js'
+import { registerIdempotency, type IdempotencyStore } from './idempotency/index.js'
 
 /** What the HTTP layer needs: the auth port, the feature route plugins, a readiness probe. */
 export interface ServerOptions {
@@ -13,6 +14,8 @@ export interface ServerOptions {
   /** Plugins mounted under `/v1/flow`, behind authentication. */
   flowRoutes: FastifyPluginAsyncTypebox[]
   ready: () => Promise<boolean>
+  /** Where `Idempotency-Key`s are kept; routes opt in with `config: { idempotent: true }`. */
+  idempotency?: IdempotencyStore
   maxUploadBytes: number
   logLevel: string
   version: string
@@ -59,6 +62,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     (await options.ready()) ? { status: 'ready' } : reply.code(503).send({ detail: 'Not ready' }),
   )
 
+  if (options.idempotency) registerIdempotency(app, { store: options.idempotency })
   await app.register(
     async (flow) => {
       flow.addHook('onRequest', createAuthHook(options.keys))

@@ -1,2 +1,6 @@
 export { createServer } from './create-server.js'
 export type { ServerOptions } from './create-server.js'
+export { createEventStreamRegistry, openEventStream } from './event-stream.js'
+export type { EventStream, EventStreamRegistry, ServerSentEvent } from './event-stream.js'
+export { createIdempotencyStore, fingerprintValue, IDEMPOTENCY_HEADER } from './idempotency/index.js'
+export type { IdempotencyFingerprint, IdempotencyStore, IdempotentRouteConfig } from './idempotency/index.js'

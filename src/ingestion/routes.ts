@@ -16,7 +16,7 @@ export function ingestionRoutes(service: IngestionService): FastifyPluginAsyncTy
     for (const base of ['/ingestion', '/alignment/ingestion']) {
       const tags = ['Ingestion']
       const deprecated = base !== '/ingestion'
-      app.post(base, { schema: { tags, deprecated, summary: 'Convert files to Markdown', body: IngestionRequest } }, async (request) =>
+      app.post(base, { config: { idempotent: true }, schema: { tags, deprecated, summary: 'Convert files to Markdown', body: IngestionRequest } }, async (request) =>
         service.create(request.user, { files: request.body.files, method: request.body.method ?? 'best' }),
       )
       app.get(base, { schema: { tags, deprecated, summary: 'List ingestion jobs' } }, async (request) => service.list(request.user))
