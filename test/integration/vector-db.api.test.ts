@@ -9,7 +9,17 @@ let api: ReturnType<typeof vectorDbClient>
 /** The shared knowledge base: a handbook (md), a DOCX, a PDF and a corrupt PDF, in 60-token chunks. */
 let kb: string
 let ids: { handbook: string; docx: string; pdf: string; broken: string }
-let kbJob: Record<string, any>
+/** The ingestion job that filled `kb`, as the API returned it once finished. */
+let kbJob: { id: string; file_records: FileRecordView[] } & Record<string, unknown>
+
+/** The fields of a `VectorDatabaseFileResponse` these tests read. */
+interface FileRecordView {
+  filename: string
+  completed_at: string | null
+  failed_at: string | null
+  chunk_count: number | null
+  [key: string]: unknown
+}
 
 beforeAll(async () => {
   t = await startTestApp()
@@ -70,14 +80,14 @@ describe('vector database ingestion', () => {
   it('stores Markdown, DOCX and PDF files; a corrupt file fails alone with a message and a fix', async () => {
     expect(kbJob.id).toMatch(/^vij-/)
     expect(kbJob).toMatchObject({ vector_database_id: kb, status: 'completed', error_message: null, metaflow_run_id: null, file_ids: Object.values(ids) })
-    const byName = Object.fromEntries(kbJob.file_records.map((r: { filename: string }) => [r.filename, r]))
+    const byName = Object.fromEntries(kbJob.file_records.map((r) => [r.filename, r])) as Record<string, FileRecordView>
     for (const name of ['handbook.md', 'security.docx', 'remote.pdf']) {
       expect(byName[name]).toMatchObject({ status: 'completed', method: 'accuracy-optimized', chunk_method: 'markdown', token_count: 60, overlap_tokens: 0, metadata: { year: 2024, doc_type: 'policy' } })
-      expect(byName[name].completed_at).toMatch(/Z$/)
-      expect(byName[name].chunk_count).toBeGreaterThan(0)
+      expect(byName[name]!.completed_at).toMatch(/Z$/)
+      expect(byName[name]!.chunk_count).toBeGreaterThan(0)
     }
     expect(byName['broken.pdf']).toMatchObject({ status: 'failed', error_message: expect.stringContaining('broken.pdf'), suggested_fix: expect.any(String), id: ids.broken })
-    expect(byName['broken.pdf'].failed_at).toMatch(/Z$/)
+    expect(byName['broken.pdf']!.failed_at).toMatch(/Z$/)
 
     const files = (await get(`/v1/flow/vectordb/${kb}/files`)).json()
     expect(files.object).toBe('list')

@@ -18,6 +18,14 @@ describe('createBm25Index', () => {
     expect(index.search(chunks[0]!.text, 2, new Set(['a'])).map((c) => c.id)[0]).toBe('c')
   })
 
+  it('ranks with scores, best first, and accepts custom index terms', () => {
+    const ranked = createBm25Index(chunks).rank('claims department head', 3)
+    expect(ranked.map((r) => r.chunk.id)).toEqual(['a', 'c'])
+    expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score)
+    const folded = createBm25Index(chunks, { terms: (text) => text.toLowerCase().match(/[a-z]+/g)?.map((w) => w.replace(/s$/, '')) ?? [] })
+    expect(folded.search('hotel room', 1).map((c) => c.id)).toEqual(['b'])
+  })
+
   it('returns nothing for a query with no known terms', () => {
     expect(createBm25Index(chunks).search('zebra quantum', 3)).toEqual([])
   })
