@@ -82,7 +82,7 @@ export function dataJobsRoutes(service: DataJobsService): FastifyPluginAsyncType
     const tags = ['Data jobs']
     const detail = (request: FastifyRequest, view: DataJobView) => service.render(view, { progressAsString: wantsStringProgress(request.headers['user-agent']) })
 
-    app.post('/data-jobs', { schema: { tags, summary: 'Create a data job', body: CreateRequest } }, async (request, reply) => {
+    app.post('/data-jobs', { config: { idempotent: true }, schema: { tags, summary: 'Create a data job', body: CreateRequest } }, async (request, reply) => {
       const body = request.body
       const view = await service.create(request.user, {
         name: body.name,
@@ -150,7 +150,7 @@ export function dataJobsRoutes(service: DataJobsService): FastifyPluginAsyncType
       detail(request, await service.cancel(request.user, request.params.data_job_id)),
     )
 
-    app.post('/data-jobs/:data_job_id/clone', { schema: { tags, summary: 'Clone into a new editable data job', params: JobParams, body: Type.Optional(CloneRequest) } }, async (request, reply) => {
+    app.post('/data-jobs/:data_job_id/clone', { config: { idempotent: true }, schema: { tags, summary: 'Clone into a new editable data job', params: JobParams, body: Type.Optional(CloneRequest) } }, async (request, reply) => {
       const view = await service.clone(request.user, request.params.data_job_id, request.body?.name ?? null)
       return reply.code(201).send(await detail(request, view))
     })

@@ -66,7 +66,7 @@ const ChunkParams = Type.Object({ database_id: Id, chunk_id: Id })
 export function vectorDbRoutes(service: VectorDbService): FastifyPluginAsyncTypebox {
   return async (app) => {
     const tags = ['Vector database']
-    app.post('/vectordb', { schema: { tags, summary: 'Create a vector database', body: VectorDatabaseCreate } }, async (request) => service.create(request.user.id, request.body))
+    app.post('/vectordb', { config: { idempotent: true }, schema: { tags, summary: 'Create a vector database', body: VectorDatabaseCreate } }, async (request) => service.create(request.user.id, request.body))
 
     app.get('/vectordb', { schema: { tags, summary: 'List vector databases', querystring: ListQuery } }, async (request) => {
       const types = request.query.types
@@ -85,7 +85,7 @@ export function vectorDbRoutes(service: VectorDbService): FastifyPluginAsyncType
       service.dataJobs(request.user.id, request.params.database_id),
     )
 
-    app.post('/vectordb/:database_id/ingestion', { schema: { tags, summary: 'Add files to a vector database', params: DbParams, body: VectorDatabaseIngestionRequest } }, async (request) =>
+    app.post('/vectordb/:database_id/ingestion', { config: { idempotent: true }, schema: { tags, summary: 'Add files to a vector database', params: DbParams, body: VectorDatabaseIngestionRequest } }, async (request) =>
       service.ingest(request.user.id, request.params.database_id, request.body),
     )
 
