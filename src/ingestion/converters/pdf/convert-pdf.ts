@@ -14,6 +14,7 @@ import { readDocumentText } from './read-document-text.js'
 import type { DocumentText } from './read-document-text.js'
 import { removePageFurniture } from './remove-page-furniture.js'
 import { renderMarkdown } from './render-markdown.js'
+import { withPdfJsInflate } from './with-pdfjs-inflate.js'
 
 /** Converter id in reports. */
 export const PDF_CONVERTER_ID = 'pdf-layout'
@@ -34,16 +35,17 @@ const GARBLED_SHARE = 0.3
  * @example
  * const { markdown, report, pageOffsets } = await convertPdf({ bytes, filename: 'report.pdf' })
  */
-export const convertPdf: Converter = async ({ bytes, filename, limits }) => {
-  const pdf = await openPdfDocument(bytes, filename)
-  try {
-    return await convertDocument(pdf, filename, limits?.maxPages ?? DEFAULT_MAX_PAGES)
-  } catch (error) {
-    throw toPdfConversionError(error, filename)
-  } finally {
-    await pdf.destroy()
-  }
-}
+export const convertPdf: Converter = ({ bytes, filename, limits }) =>
+  withPdfJsInflate(async () => {
+    const pdf = await openPdfDocument(bytes, filename)
+    try {
+      return await convertDocument(pdf, filename, limits?.maxPages ?? DEFAULT_MAX_PAGES)
+    } catch (error) {
+      throw toPdfConversionError(error, filename)
+    } finally {
+      await pdf.destroy()
+    }
+  })
 
 async function convertDocument(pdf: PDFDocumentProxy, filename: string, maxPages: number): Promise<ConversionResult> {
   if (pdf.numPages === 0) throw createPdfConversionError('empty', filename, { detail: 'it has no pages' })
