@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { alignmentEventRoutes, alignmentRoutes, createAlignmentJobStore, createJobReadCache, createAlignmentService, createAlignmentWorker, recordJobEvents, recoverJobs, ALIGNMENT_QUEUE } from './alignment/index.js'
 import type { AlignmentWorker } from './alignment/index.js'
+import { createAlignmentUnitRunner, UNITS_QUEUE, UNITS_QUEUE_POLICY } from './alignment/index.js'
 import { createKeysService, type KeysService } from './auth/index.js'
 import type { QuarryConfig } from './config/index.js'
 import { openDatabase, type Database } from './db/index.js'
@@ -20,7 +23,7 @@ import {
   type IngestionStore,
   type IngestionWorker,
 } from './ingestion/index.js'
-import { createPgBossQueue, createStepStore, type JobQueue } from './jobs/index.js'
+import { createPgBossQueue, createStepStore, createUnitClaimStore, createUnitDispatcher, type JobQueue, type UnitBatchRunner } from './jobs/index.js'
 import { createJobChangeNotifier, createJobEventStore, type JobChangeNotifier, type JobEventStore } from './jobs/events/index.js'
 import { createGeneratorFactory, createLlmCallCache } from './llm/index.js'
 import { createLogger } from './log.js'
@@ -37,6 +40,8 @@ export interface AppOptions {
   sweepIntervalMs?: number
   /** Lease of a running job; a dead worker's jobs resume after it. @default 30000 */
   leaseMs?: number
+  /** Unit batches one worker process runs at once (PostgreSQL mode). @default 2 */
+  unitBatchConcurrency?: number
   /** Job event streams (SSE): poll interval without in-process notifications, keep-alive interval. */
   eventStreams?: { pollMs?: number; keepAliveMs?: number }
 }
@@ -49,6 +54,8 @@ export interface App {
   server: FastifyInstance | null
   queue: JobQueue
   worker: AlignmentWorker | null
+  /** This process' runner of other jobs' unit batches (PostgreSQL mode with workers), else null. */
+  units: UnitBatchRunner | null
   ingestionWorker: IngestionWorker | null
   /** The vector-database feature: service, retrieval port, ingestion worker. */
   vectorDb: VectorDb
@@ -101,7 +108,9 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
   const pool = createConversionPool()
   const markdown = createMarkdownSource({ files, pool })
   const ingestionStore = createIngestionStore(database.db)
-  const queue = createPgBossQueue({ executeSql: database.executeSql, onError: (error) => log.error({ err: error }, 'queue error') })
+  const queue = createPgBossQueue({ executeSql: database.executeSql, onError: (error) => log.error({ err: error }, 'queue error'), policies: { [UNITS_QUEUE]: UNITS_QUEUE_POLICY } })
+  // Names this process in logs, lease owners and unit claims; unique per start.
+  const workerId = `${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`
   await queue.start()
   const embedder = config.llm.baseUrl ? createOpenAIEmbedder({ baseUrl: config.llm.baseUrl, apiKey: config.llm.apiKey, timeoutMs: config.llm.timeoutMs }) : null
   const vectorDb = createVectorDb({ db: database.db, files, markdown, queue, log, embedder, embeddingModel: config.embeddingModel,
@@ -110,19 +119,35 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
 
   let worker: AlignmentWorker | null = null
   let ingestion: IngestionWorker | null = null
+  let units: UnitBatchRunner | null = null
   let sweeper: NodeJS.Timeout | null = null
   if (options.workers ?? true) {
+    // With PostgreSQL, the LLM units of a job run on every worker process; embedded mode has one.
+    const claims = createUnitClaimStore(database.db)
+    units = embedded
+      ? null
+      : createAlignmentUnitRunner({
+          jobs,
+          steps,
+          claims,
+          depsFor: (job) => ({ generator: generators.generatorFor(job.params), judge: generators.judgeFor(job.params) }),
+          log,
+          workerId,
+          concurrency: generators.concurrency,
+        })
+    const dispatcher = embedded ? null : createUnitDispatcher({ queue, queueName: UNITS_QUEUE, steps, claims, log, workerId })
     worker = createAlignmentWorker({ jobs, steps, pipeline: { files, blobs, markdown, vectors: vectorDb.search }, generatorFor: (job) => generators.generatorFor(job.params, llmEventsFor(job.id)),
       writerFor: (job) => generators.writerFor(job.params, llmEventsFor(job.id)),
       judgeFor: (job) => generators.judgeFor(job.params, llmEventsFor(job.id)),
       declinesFor: (job) => generators.declinesFor(job.params, llmEventsFor(job.id)),
-      llmStatus: generators.status, generateConcurrency: generators.concurrency, log, leaseMs: options.leaseMs })
-    ingestion = createIngestionWorker({ store: ingestionStore, files, markdown, log, workerId: `worker-${process.pid}` })
+      llmStatus: generators.status, generateConcurrency: generators.concurrency, log, leaseMs: options.leaseMs, dispatcher, units, workerId })
+    ingestion = createIngestionWorker({ store: ingestionStore, files, markdown, log, workerId })
     // Embedded mode: this process is the only one on the database, so every running job is ours to resume.
     await recoverJobs(jobs, queue, { allRunning: embedded, pendingOlderThanMs: embedded ? 0 : 60_000 })
     await recoverIngestion(ingestionStore, queue, embedded ? 0 : INGESTION_SWEEP_AGE_MS)
     await vectorDb.recover(embedded ? 0 : INGESTION_SWEEP_AGE_MS)
     await queue.work(ALIGNMENT_QUEUE, config.workerConcurrency, worker.handle)
+    if (units) await queue.work(UNITS_QUEUE, options.unitBatchConcurrency ?? 2, units.handle)
     await queue.work(INGESTION_QUEUE, config.workerConcurrency, ingestion.handle)
     await queue.work(VECTOR_INGESTION_QUEUE, config.workerConcurrency, vectorDb.worker.handle)
     sweeper = setInterval(() => {
@@ -162,6 +187,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
     server,
     queue,
     worker,
+    units,
     ingestionWorker: ingestion,
     vectorDb,
     jobEvents: { store: jobEvents, streams, notifier },
@@ -175,7 +201,10 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
       closed = true
       if (sweeper) clearInterval(sweeper)
       await server?.close()
-      await worker?.shutdown()
+      // Fetch nothing new, let units in flight finish, hand the rest back, then stop the queue.
+      if (worker) await queue.stopWork(ALIGNMENT_QUEUE)
+      if (units) await queue.stopWork(UNITS_QUEUE)
+      await Promise.all([worker?.shutdown(), units?.shutdown()])
       await queue.stop()
       await pool.close()
       await database.close()

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { isAppError } from '../errors/index.js'
 import type { Logger } from '../log.js'
-import { createJobRun, etaMinutes, isCancellation, type ProgressSnapshot, type StepStore } from '../jobs/index.js'
+import { createJobRun, etaMinutes, isCancellation, type ProgressSnapshot, type StepStore, type UnitBatchRunner, type UnitDispatcher } from '../jobs/index.js'
 import type { DeclineWriter, LlmWriter, PairJudge, QaGenerator } from '../llm/index.js'
 import type { AlignmentJobRow, AlignmentJobStore, Lease } from './job-store.js'
 import { alignmentPlan, STEP_MESSAGES, type StepId } from './pipeline-plan.js'
@@ -36,6 +36,17 @@ export interface AlignmentWorkerOptions {
   maxAttempts?: number
   /** Generate-step units run at once. @default 4 */
   generateConcurrency?: number
+  /**
+   * Spreads the LLM unit steps of a job over every worker process (PostgreSQL); null runs
+   * every unit in the job's own process (embedded mode).
+   */
+  dispatcher?: UnitDispatcher | null
+  /** This process' runner of unit batches, so a local cancel stops its units at once. */
+  units?: UnitBatchRunner | null
+  /** This process in logs and lease owners. @default `worker-<pid>` */
+  workerId?: string
+  /** At shutdown, how long units in flight may take to finish before they are aborted. @default 15000 */
+  shutdownGraceMs?: number
 }
 
 /**
@@ -55,12 +66,16 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
    */
   const events = new EventEmitter()
   const { jobs, log } = options
+  const workerId = options.workerId ?? `worker-${process.pid}`
+  /** Aborted at shutdown: no new unit or step starts; units in flight finish and are stored. */
+  const drain = new AbortController()
 
   async function handle(data: Record<string, unknown>): Promise<void> {
     const jobId = String(data.jobId)
-    const lease: Lease = { owner: `worker-${process.pid}-${randomUUID()}`, ms: leaseMs }
+    const lease: Lease = { owner: `${workerId}-${randomUUID()}`, ms: leaseMs }
     const row = await jobs.claim(jobId, lease)
     if (!row) return
+    log.info({ jobId, workerId, attempt: row.attempts }, 'alignment job claimed')
     const controller = new AbortController()
     running.set(jobId, controller)
     const heartbeat = setInterval(() => {
@@ -80,6 +95,8 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
         store: options.steps,
         jobId,
         signal: controller.signal,
+        dispatcher: options.dispatcher ?? null,
+        drain: drain.signal,
         plan: alignmentPlan({
           files: row.fileIds.length,
           totalBytes,
@@ -109,16 +126,16 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
         inputTokens: generator.offline ? result.inputTokens : counters.inputTokens,
         outputTokens: generator.offline ? result.outputTokens : counters.outputTokens,
       })
-      log.info({ jobId, conversations: result.conversations, status }, 'alignment job finished')
+      log.info({ jobId, workerId, conversations: result.conversations, status }, 'alignment job finished')
       events.emit('settled', jobId, status)
     } catch (error) {
-      if (controller.signal.reason === SHUTDOWN) {
+      if (drain.signal.aborted) {
         await jobs.release(jobId, lease, 'Interrupted by a worker shutdown; it resumes on the next worker')
-        log.info({ jobId }, 'alignment job released at shutdown')
+        log.info({ jobId, workerId }, 'alignment job released at shutdown')
         return
       }
       if (isCancellation(error) || controller.signal.aborted) {
-        log.info({ jobId }, 'alignment job stopped (cancelled or taken over)')
+        log.info({ jobId, workerId }, 'alignment job stopped (cancelled or taken over)')
         events.emit('stopped', jobId)
         return
       }
@@ -132,11 +149,11 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
   async function fail(jobId: string, lease: Lease, attempts: number, error: unknown): Promise<void> {
     if (isAppError(error) && !error.retryable && error.httpStatus < 500) {
       await jobs.finish(jobId, lease, 'failed', { statusMessage: `Failed: ${error.message}`, etaMinutes: null })
-      log.warn({ jobId, reason: error.message }, 'alignment job failed on its input')
+      log.warn({ jobId, workerId, reason: error.message }, 'alignment job failed on its input')
       events.emit('settled', jobId, 'failed')
       return
     }
-    log.error({ err: error, jobId, attempts }, 'alignment job attempt failed')
+    log.error({ err: error, jobId, workerId, attempts }, 'alignment job attempt failed')
     if (attempts < maxAttempts) {
       await jobs.release(jobId, lease, `Retrying after an internal error (attempt ${attempts} of ${maxAttempts})`)
       throw error
@@ -154,14 +171,23 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
       void tracked.finally(() => inFlight.delete(tracked))
       return task
     },
-    /** Stops local jobs at their next unit and hands them back to the queue (their memo keeps the work done). */
+    /**
+     * Starts no new unit or step, lets units in flight finish and be stored (at most
+     * `shutdownGraceMs`, then they are aborted), and hands the jobs back to the queue: the next
+     * worker resumes them from their memo.
+     */
     async shutdown(): Promise<void> {
-      for (const controller of running.values()) controller.abort(SHUTDOWN)
+      drain.abort()
+      const grace = setTimeout(() => {
+        for (const controller of running.values()) controller.abort(SHUTDOWN)
+      }, options.shutdownGraceMs ?? 15_000)
       await Promise.all(inFlight)
+      clearTimeout(grace)
     },
     /** Aborts a job running in this process (the durable cancel flag covers other processes). */
     abortLocal(jobId: string): void {
       running.get(jobId)?.abort()
+      options.units?.abortJob(jobId)
     },
     /** Job ids running in this process. */
     runningJobs: (): string[] => [...running.keys()],

@@ -226,6 +226,21 @@ export function createAlignmentJobStore(db: Db, cache: JobReadCache<AlignmentJob
         )
     },
 
+    /**
+     * The ids among `ids` whose work may go on: not deleted, not cancelled, not terminal. Units
+     * of a job running in many processes check this instead of one lease.
+     */
+    async liveIds(ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set()
+      const rows = await db
+        .select({ id: alignmentJobs.id })
+        .from(alignmentJobs)
+        .where(
+          and(inArray(alignmentJobs.id, [...ids]), eq(alignmentJobs.deleted, false), eq(alignmentJobs.cancelRequested, false), notInArray(alignmentJobs.status, [...TERMINAL_STATUSES])),
+        )
+      return new Set(rows.map((row) => row.id))
+    },
+
     /** Clears a dead worker's lease so the job can be claimed again; false when it was not running. */
     requeueOrphan(id: string): Promise<boolean> {
       return cache.write(id, async () => {

@@ -72,12 +72,12 @@ export function recordJobEvents(jobs: AlignmentJobStore, options: JobEventRecord
     throttles.delete(jobId)
   }
 
-  async function finishStep(jobId: string, attempt: Attempt, rows: StepRows): Promise<void> {
+  async function finishStep(jobId: string, attempt: Attempt, rows: StepRows, at: number): Promise<void> {
     const step = attempt.step as string
     const row = rows.find((r) => r.stepId === step)
     // Single-unit steps never count units done; a completed step did all of its units.
     const units = row ? (row.status === 'completed' ? row.unitsTotal : row.unitsDone) : null
-    const durationMs = Math.max(0, now() - attempt.stepStartedAt)
+    const durationMs = Math.max(0, at - attempt.stepStartedAt)
     const dropped = step === 'validate' ? countDrops(row?.result) : null
     const data = { step, units, duration_ms: durationMs, ...(dropped ? { dropped: dropped.byReason } : {}) }
     await append(jobId, 'step_finished', `Finished ${step}${units === null ? '' : `: ${plural(units, 'unit')}`} in ${duration(durationMs)}`, data)
@@ -87,15 +87,16 @@ export function recordJobEvents(jobs: AlignmentJobStore, options: JobEventRecord
     }
   }
 
-  async function onProgress(jobId: string, fields: Parameters<AlignmentJobStore['report']>[2]): Promise<void> {
+  /** `at`: when the write happened (the task may run a little later, after earlier events). */
+  async function onProgress(jobId: string, fields: Parameters<AlignmentJobStore['report']>[2], at: number): Promise<void> {
     const attempt = attempts.get(jobId)
     if (!attempt) return
     const step = fields.currentStep ?? null
     if (step !== attempt.step) {
       const rows = await steps.loadSteps(jobId)
-      if (attempt.step) await finishStep(jobId, attempt, rows)
+      if (attempt.step) await finishStep(jobId, attempt, rows, at)
       attempt.step = step
-      attempt.stepStartedAt = now()
+      attempt.stepStartedAt = at
       if (step) {
         const units = rows.find((r) => r.stepId === step)?.unitsTotal ?? null
         const label = STEP_MESSAGES[step as StepId] ?? step
@@ -131,8 +132,9 @@ export function recordJobEvents(jobs: AlignmentJobStore, options: JobEventRecord
       const row = await jobs.claim(id, lease)
       if (!row) return row
       changed(id)
+      const at = now()
       await enqueue(id, async () => {
-        attempts.set(id, { step: null, stepStartedAt: now(), milestone: Math.floor((row.progress ?? 0) / 10) * 10 })
+        attempts.set(id, { step: null, stepStartedAt: at, milestone: Math.floor((row.progress ?? 0) / 10) * 10 })
         const data = { worker: lease.owner, attempt: row.attempts }
         if (row.attempts > 1) await append(id, 'resumed', `Resumed by ${lease.owner} (attempt ${row.attempts}); finished work is reused`, data)
         else await append(id, 'started', `Started by ${lease.owner}`, data)
@@ -152,17 +154,19 @@ export function recordJobEvents(jobs: AlignmentJobStore, options: JobEventRecord
       }
       changed(id)
       // Not awaited: the worker's progress writes must not wait for the timeline.
-      void enqueue(id, () => onProgress(id, fields))
+      const at = now()
+      void enqueue(id, () => onProgress(id, fields, at))
       return ok
     },
     async finish(id, lease, status, fields) {
       const ok = await jobs.finish(id, lease, status, fields)
       if (!ok) return ok
       changed(id)
+      const at = now()
       await enqueue(id, async () => {
         const attempt = attempts.get(id)
         forget(id)
-        if (attempt?.step && status !== 'failed') await finishStep(id, attempt, await steps.loadSteps(id))
+        if (attempt?.step && status !== 'failed') await finishStep(id, attempt, await steps.loadSteps(id), at)
         const outputs = fields.outputFiles?.map((o) => o.id)
         const data = { step: fields.currentStep ?? attempt?.step ?? null, ...(outputs ? { output_files: outputs } : {}) }
         await append(id, status, fields.statusMessage ?? TERMINAL_MESSAGES[status], data)

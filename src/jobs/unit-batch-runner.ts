@@ -48,6 +48,7 @@ export function createUnitBatchRunner(options: UnitBatchRunnerOptions) {
   const running = new Map<AbortController, string>()
   const inFlight = new Set<Promise<void>>()
   let draining = false
+  const stats = { batches: 0, units: 0 }
 
   const renewal = setInterval(() => {
     if (running.size === 0) return
@@ -90,6 +91,8 @@ export function createUnitBatchRunner(options: UnitBatchRunnerOptions) {
       await runUnits(batch, keys, (key, signal) => context.run(inputs.get(key), signal), controller, done)
     } finally {
       running.delete(controller)
+      stats.batches += done.length > 0 ? 1 : 0
+      stats.units += done.length
       await claims.finish(batch.jobId, batch.stepId, done, workerId)
       const unfinished = keys.filter((key) => !done.includes(key))
       await claims.release(batch.jobId, batch.stepId, unfinished, workerId)
@@ -152,6 +155,8 @@ export function createUnitBatchRunner(options: UnitBatchRunnerOptions) {
     },
     /** Batches running in this process. */
     runningBatches: (): number => running.size,
+    /** Batches and units this process has run and stored since it started. */
+    stats: (): { batches: number; units: number } => ({ ...stats }),
   }
 }
 
