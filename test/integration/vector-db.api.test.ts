@@ -294,6 +294,20 @@ describe('alignment jobs with a vector database', () => {
     expect(empty.json().detail[0]).toMatchObject({ loc: ['body', 'files'], type: 'too_short' })
   })
 
+  it('a context_grounded_vector_db data job is listed under its database and runs on it', async () => {
+    const created = await api.inject({ method: 'POST', url: '/v1/flow/data-jobs', headers: api.auth(), payload: { name: 'From the KB', job_type: 'context_grounded_vector_db', vector_database_id: kb } })
+    expect(created.statusCode, created.body).toBe(201)
+    const dataJob = created.json()
+    expect((await get(`/v1/flow/vectordb/${kb}/data-jobs`)).json()).toEqual({ object: 'list', data: [dataJob.id] })
+    const started = await api.inject({ method: 'POST', url: `/v1/flow/data-jobs/${dataJob.id}/start`, headers: api.auth() })
+    expect(started.statusCode, started.body).toBe(200)
+    const alignmentJobId = started.json().alignment_job_id
+    expect(await waitForJob(t.app, alignmentJobId)).toBe('completed')
+    expect((await get(`/v1/flow/alignment/${alignmentJobId}`)).json().status_message).toContain(kb)
+    const bogus = await api.inject({ method: 'POST', url: '/v1/flow/data-jobs', headers: api.auth(), payload: { name: 'x', job_type: 'context_grounded_vector_db', vector_database_id: 'vdb-nope' } })
+    expect(bogus.statusCode).toBe(400)
+  })
+
   it('fails a job whose database has no chunks with a clear message', async () => {
     const empty = await api.createDb({ name: 'Empty', model: 'm' })
     const jobId = (await generate({ instructions: 'x', files: [], type: 'context_data', vector_database_id: empty })).json().id
