@@ -1,3 +1,4 @@
+import { countVisibleChars, isWhitespaceCode } from './count-visible-chars.js'
 import type { FontProfile } from './measure-fonts.js'
 import { isBareListMarker } from './parse-list-marker.js'
 import type { TextRun } from './read-page-runs.js'
@@ -149,7 +150,7 @@ function append(draft: Draft, run: TextRun, fonts: FontProfile): void {
   } else {
     draft.pieces.push({ text: run.text, x0: inkLeft(run), x1: inkRight(run) })
   }
-  const chars = run.text.replace(/\s+/g, '').length
+  const chars = countVisibleChars(run.text)
   if (chars > draft.longestRun) {
     draft.longestRun = chars
     draft.y = run.y
@@ -205,5 +206,22 @@ function finish(draft: Draft, row: number): Segment {
 
 /** Collapses whitespace (including no-break spaces) and drops control characters. */
 export function normalizeSpace(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/\p{Cc}/gu, '').trim()
+  return isNormalized(text) ? text : text.replace(/\s+/g, ' ').replace(/\p{Cc}/gu, '').trim()
+}
+
+/** Most text is already normal: single U+0020 spaces between words, no control characters. */
+function isNormalized(text: string): boolean {
+  let afterSpace = true
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 32) {
+      if (afterSpace) return false
+      afterSpace = true
+    } else if (code < 32 || (code >= 0x7f && code <= 0x9f) || isWhitespaceCode(code)) {
+      return false
+    } else {
+      afterSpace = false
+    }
+  }
+  return !afterSpace || text.length === 0
 }

@@ -1,3 +1,4 @@
+import { countVisibleChars } from './count-visible-chars.js'
 import type { FontStyle, TextRun } from './read-page-runs.js'
 
 /** Advance widths of Helvetica for ASCII 32–126, in 1/1000 em: a yardstick to compare fonts' widths. */
@@ -45,7 +46,7 @@ export type WidthSamples = Map<
 export function recordWidth(samples: WidthSamples, run: TextRun): void {
   const predicted = helveticaWidth(run.text)
   if (predicted === null) return
-  const chars = run.text.replace(/\s+/g, '').length
+  const chars = countVisibleChars(run.text)
   if (chars < MIN_RUN_CHARS) return
   const ratio = run.width / ((predicted.lowercase + predicted.other) * run.fontSize)
   if (!(ratio >= MIN_RATIO && ratio < MAX_RATIO)) return

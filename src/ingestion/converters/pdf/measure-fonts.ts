@@ -1,3 +1,4 @@
+import { countVisibleChars } from './count-visible-chars.js'
 import { boldByWidth, recordWidth } from './estimate-bold-fonts.js'
 import type { WidthSamples } from './estimate-bold-fonts.js'
 import type { FontStyle, TextRun } from './read-page-runs.js'
@@ -38,7 +39,7 @@ export function createFontCensus(): FontCensus {
 /** Adds one page's runs to the census; memory grows with the number of fonts, not of pages. */
 export function recordRuns(census: FontCensus, runs: readonly TextRun[]): void {
   for (const run of runs) {
-    const chars = run.text.replace(/\s+/g, '').length
+    const chars = countVisibleChars(run.text)
     const size = roundSize(run.fontSize)
     census.sizes.set(size, (census.sizes.get(size) ?? 0) + chars)
     census.chars.set(run.fontName, (census.chars.get(run.fontName) ?? 0) + chars)
