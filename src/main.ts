@@ -130,7 +130,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
           jobs,
           steps,
           claims,
-          depsFor: (job) => ({ generator: generators.generatorFor(job.params), judge: generators.judgeFor(job.params) }),
+          depsFor: (job) => ({ generator: generators.generatorFor(job.params, llmEventsFor(job.id)), judge: generators.judgeFor(job.params, llmEventsFor(job.id)) }),
           log,
           workerId,
           concurrency: generators.concurrency,
