@@ -5,6 +5,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { AlignmentType } from '../alignment/pipeline/types.js'
+import { readEventStream, type EventStreamMessage } from './read-event-stream.js'
 
 /** Alignment job statuses (SeekrFlow `AlignmentJobStatus`). */
 export const ALIGNMENT_JOB_STATUSES = ['pending', 'queued', 'running', 'completed', 'failed', 'cancelled', 'stopped'] as const
@@ -91,6 +92,12 @@ export interface ApiClient {
   getJob(id: string, options?: RequestOptions): Promise<AlignmentJob>
   /** `POST /v1/flow/alignment/{id}/cancel`. */
   cancelJob(id: string, options?: RequestOptions): Promise<AlignmentJob>
+  /**
+   * `GET /v1/flow/alignment/{id}/events/stream` (a Quarry extension): the job's server-sent
+   * events after `lastEventId`. Throws an {@link ApiClientError} with code `not_streaming` when
+   * the server answers without an event stream (an older server, or a proxy in the way).
+   */
+  streamJobEvents(id: string, options?: RequestOptions & { lastEventId?: string | null }): Promise<AsyncIterable<EventStreamMessage>>
   /** `GET /v1/flow/alignment/{id}/outputs` (a bare array). */
   jobOutputs(id: string, options?: RequestOptions): Promise<AlignmentOutput[]>
   /** `GET /v1/flow/files/{id}/content` streamed to `destPath` (via `destPath.part`, then renamed). */
@@ -107,8 +114,11 @@ export interface ApiClientOptions {
   fetch?: typeof fetch
 }
 
-/** Why an API call failed: the server answered non-2xx, or it could not be reached. */
-export const API_CLIENT_ERROR_CODES = ['http_error', 'unreachable'] as const
+/**
+ * Why an API call failed: the server answered non-2xx, it could not be reached, or it answered
+ * a stream request with something other than an event stream.
+ */
+export const API_CLIENT_ERROR_CODES = ['http_error', 'unreachable', 'not_streaming'] as const
 export type ApiClientErrorCode = (typeof API_CLIENT_ERROR_CODES)[number]
 
 /** A failed API call. `status` is null when the server could not be reached. */
@@ -185,6 +195,7 @@ interface SendInit {
   body?: RequestInit['body']
   json?: unknown
   signal?: AbortSignal
+  headers?: Record<string, string>
 }
 
 /** One HTTP call that resolves only with a 2xx response and throws an {@link ApiClientError} otherwise. */
@@ -192,7 +203,7 @@ type Send = (method: string, path: string, init?: SendInit) => Promise<Response>
 
 function createSend(url: string, key: string | undefined, doFetch: typeof fetch): Send {
   return async (method, path, init = {}) => {
-    const headers: Record<string, string> = { accept: 'application/json' }
+    const headers: Record<string, string> = { accept: 'application/json', ...init.headers }
     if (key) headers.authorization = key
     let body = init.body
     if (init.json !== undefined) {
@@ -274,6 +285,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     getJob: (id, { signal } = {}) => json<AlignmentJob>('GET', jobPath(id), { signal }),
     cancelJob: (id, { signal } = {}) => json<AlignmentJob>('POST', `${jobPath(id)}/cancel`, { signal }),
+    async streamJobEvents(id, { signal, lastEventId } = {}) {
+      const headers: Record<string, string> = { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }
+      const response = await send('GET', `${jobPath(id)}/events/stream`, { signal, headers })
+      if (!response.body || !(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+        await response.body?.cancel()
+        throw new ApiClientError('not_streaming', `${url} does not stream job events`, response.status)
+      }
+      return readEventStream(response.body as unknown as AsyncIterable<Uint8Array>)
+    },
     jobOutputs: (id, { signal } = {}) => json<AlignmentOutput[]>('GET', `${jobPath(id)}/outputs`, { signal }),
     downloadFile: (id, destPath, { signal } = {}) => downloadTo(send, id, destPath, signal),
   }

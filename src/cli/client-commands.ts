@@ -148,9 +148,10 @@ function registerJobQueries(jobs: Command, io: ClientCommandsIo): void {
     }))
   withConnection(jobs.command('watch').description('Follow a job until it ends; exit code 0 only if it completed'))
     .argument('<id>', 'job id')
-    .option('--interval <ms>', 'poll interval in milliseconds', parseInterval, 1000)
-    .action(action(io, async (client, id: string, options: { interval: number }) => {
-      const job = await watchJob(client, id, { out: io.out, intervalMs: options.interval })
+    .option('--interval <ms>', 'poll interval in milliseconds (and the wait before reconnecting the event stream)', parseInterval, 1000)
+    .option('--no-stream', 'poll instead of following the job\'s event stream')
+    .action(action(io, async (client, id: string, options: { interval: number; stream: boolean }) => {
+      const job = await watchJob(client, id, { out: io.out, intervalMs: options.interval, stream: options.stream })
       if (job.status !== 'completed') {
         const reason = job.status_message ? `: ${job.status_message}` : ''
         throw new CommandExitError(`job ${job.id} ended with status ${job.status}${reason}`, 1)

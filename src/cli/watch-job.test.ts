@@ -116,3 +116,90 @@ describe('watchJob (TTY output)', () => {
     expect(text().trimEnd().endsWith('[completed] (overall 100%) — done')).toBe(true)
   })
 })
+
+type StreamScript = Array<{ event: string; data: unknown; id?: string } | Error>
+
+/** A client with an event stream: each connection plays the next script (an Error drops it there). */
+function streaming(jobs: AlignmentJob[], connections: Array<StreamScript | Error>) {
+  const polls = scripted(jobs)
+  const seen: Array<string | null> = []
+  const client = {
+    getJob: polls.getJob,
+    get polls() {
+      return polls.calls
+    },
+    seen,
+    async streamJobEvents(id: string, options: { lastEventId?: string | null } = {}) {
+      expect(id).toBe('al-1')
+      seen.push(options.lastEventId ?? null)
+      const script = connections[Math.min(seen.length - 1, connections.length - 1)]!
+      if (script instanceof Error) throw script
+      return (async function* () {
+        let lastEventId: string | null = null
+        for (const step of script) {
+          if (step instanceof Error) throw step
+          lastEventId = step.id ?? lastEventId
+          yield { event: step.event, data: JSON.stringify(step.data), lastEventId }
+        }
+      })()
+    },
+  }
+  return client
+}
+
+const jobEvent = (seq: number, type: string, message: string) => ({ event: 'job_event', id: String(seq), data: { seq, type, message, data: {}, created_at: '' } })
+
+describe('watchJob (event stream)', () => {
+  it('follows status changes from the stream and prints notable events on their own line', async () => {
+    const client = streaming(
+      [step('queued'), step('completed', { progress: 100, status_message: 'done' })],
+      [[
+        jobEvent(1, 'started', 'Started by w'),
+        { event: 'status', data: { status: 'running', current_step: 'chunk', step_progress: 50, progress: 10 } },
+        jobEvent(2, 'llm_rate_limited', 'The LLM server is rate-limiting (HTTP 429); retrying in 2.0 s'),
+        { event: 'status', data: { status: 'completed', current_step: null, step_progress: null, progress: 100, status_message: 'done' } },
+        { event: 'end', data: { status: 'completed' } },
+      ]],
+    )
+    const { out, text } = capture()
+    expect((await watchJob(client, 'al-1', { out, intervalMs: 1 })).status).toBe('completed')
+    // One read before the stream, one after it ended (the final job); no polling in between.
+    expect(client.polls).toBe(2)
+    expect(text().split('\n')).toEqual([
+      '[queued]',
+      '[running] chunk 50% (overall 10%)',
+      'llm_rate_limited: The LLM server is rate-limiting (HTTP 429); retrying in 2.0 s',
+      '[completed] (overall 100%) — done',
+      '',
+    ])
+  })
+
+  it('reconnects a dropped stream with Last-Event-ID, polling once in between', async () => {
+    const client = streaming(
+      [step('running'), step('running'), step('completed')],
+      [[jobEvent(1, 'started', 's'), jobEvent(2, 'step_started', 'x'), new TypeError('terminated')], [jobEvent(3, 'completed', 'c'), { event: 'end', data: {} }]],
+    )
+    const { out, text } = capture()
+    expect((await watchJob(client, 'al-1', { out, intervalMs: 1 })).status).toBe('completed')
+    expect(client.seen).toEqual([null, '2'])
+    expect(client.polls).toBe(3)
+    expect(text()).toContain('event stream interrupted; reconnecting (1/5)')
+  })
+
+  it('falls back to polling when the server has no event stream', async () => {
+    for (const missing of [new ApiClientError('http_error', 'Not Found', 404), new ApiClientError('not_streaming', 'does not stream', 200)]) {
+      const client = streaming([step('running'), step('running'), step('completed')], [missing])
+      const { out } = capture()
+      expect((await watchJob(client, 'al-1', { out, intervalMs: 1 })).status).toBe('completed')
+      expect(client.seen).toHaveLength(1)
+      expect(client.polls).toBe(3)
+    }
+  })
+
+  it('polls when told not to stream', async () => {
+    const client = streaming([step('running'), step('completed')], [new Error('must not be called')])
+    const { out } = capture()
+    expect((await watchJob(client, 'al-1', { out, intervalMs: 1, stream: false })).status).toBe('completed')
+    expect(client.seen).toEqual([])
+  })
+})

@@ -4,15 +4,15 @@ import { ApiClientError, isTerminalStatus } from './api-client.js'
 import type { AlignmentJob, ApiClient } from './api-client.js'
 import { JOB_BAR_FORMAT, jobBarUpdate, renderJobLine } from './render-job-progress.js'
 
-/** The part of the API client that {@link watchJob} needs. */
-export type WatchJobClient = Pick<ApiClient, 'getJob'>
+/** The part of the API client that {@link watchJob} needs; without `streamJobEvents` it polls. */
+export type WatchJobClient = Pick<ApiClient, 'getJob'> & Partial<Pick<ApiClient, 'streamJobEvents'>>
 
 /** Options of {@link watchJob}. */
 export interface WatchJobOptions {
   /** Where progress goes. A TTY gets a live bar; anything else gets plain lines. */
   out: NodeJS.WriteStream
   /**
-   * Delay between polls.
+   * Delay between polls, and before reconnecting a dropped event stream.
    * @default 1000
    */
   intervalMs?: number
@@ -24,6 +24,12 @@ export interface WatchJobOptions {
    * @default 5
    */
   maxConsecutiveErrors?: number
+  /**
+   * Follow the server's event stream (`…/events/stream`) instead of polling. Falls back to
+   * polling when the server has no stream; a dropped stream is resumed with `Last-Event-ID`.
+   * @default true
+   */
+  stream?: boolean
 }
 
 interface ProgressView {
@@ -69,10 +75,21 @@ function createBarView(out: NodeJS.WriteStream): ProgressView {
 const isTransient = (error: unknown): error is ApiClientError =>
   error instanceof ApiClientError && (error.code === 'unreachable' || (error.status ?? 0) >= 500)
 
+/** Job events worth a line of their own while watching (the rest show in the progress line). */
+const NOTABLE_EVENTS = new Set(['warning', 'error', 'llm_rate_limited', 'llm_retry', 'llm_breaker_open', 'llm_breaker_closed', 'released', 'resumed', 'cancel_requested'])
+
+/** How one connection to the event stream ended. */
+type StreamOutcome = 'ended' | 'unsupported' | 'dropped'
+
 /**
- * Poll a job until it reaches a terminal status (`completed`, `failed`, `cancelled`, `stopped`)
- * and resolve with that final job. On a TTY a live bar shows overall %, current step, step %
- * and ETA; otherwise a plain line is printed each time the rendered line changes.
+ * Follow a job until it reaches a terminal status (`completed`, `failed`, `cancelled`,
+ * `stopped`) and resolve with that final job. On a TTY a live bar shows overall %, current
+ * step, step % and ETA; otherwise a plain line is printed each time the rendered line changes.
+ * Warnings, errors, LLM retries and rate limiting get a line of their own.
+ *
+ * The job's event stream is used when the server has one: status changes arrive as they
+ * happen, and a dropped stream is reconnected with `Last-Event-ID` (after one poll, so the
+ * view stays current). A server without the stream is polled every `intervalMs`.
  *
  * @example
  * const job = await watchJob(client, 'al-123', { out: process.stdout })
@@ -83,16 +100,17 @@ export async function watchJob(client: WatchJobClient, id: string, options: Watc
   const view = out.isTTY ? createBarView(out) : createLineView(out)
   let finalJob: AlignmentJob | undefined
   let errors = 0
-  try {
+  let drops = 0
+  let lastEventId: string | null = null
+  let streaming = options.stream !== false && client.streamJobEvents !== undefined
+
+  const fetchJob = async (): Promise<AlignmentJob> => {
     for (;;) {
       try {
         const job = await client.getJob(id, { signal })
         errors = 0
         view.update(job)
-        if (isTerminalStatus(job.status)) {
-          finalJob = job
-          return job
-        }
+        return job
       } catch (error) {
         errors += 1
         if (signal?.aborted || !isTransient(error) || errors > maxConsecutiveErrors) throw error
@@ -100,6 +118,53 @@ export async function watchJob(client: WatchJobClient, id: string, options: Watc
       }
       await sleep(intervalMs, undefined, { signal })
     }
+  }
+
+  const follow = async (job: AlignmentJob): Promise<StreamOutcome> => {
+    try {
+      const messages = await (client.streamJobEvents as NonNullable<WatchJobClient['streamJobEvents']>)(id, { signal, lastEventId })
+      for await (const message of messages) {
+        lastEventId = message.lastEventId ?? lastEventId
+        drops = 0
+        if (message.event === 'end') return 'ended'
+        if (message.event === 'status') view.update((job = { ...job, ...(JSON.parse(message.data) as Partial<AlignmentJob>) }))
+        if (message.event === 'job_event') {
+          const event = JSON.parse(message.data) as { type: string; message: string }
+          if (NOTABLE_EVENTS.has(event.type)) view.notice(`${event.type}: ${event.message}`)
+        }
+      }
+      return 'dropped'
+    } catch (error) {
+      if (signal?.aborted) throw error
+      if (error instanceof ApiClientError) {
+        if (error.status === 401) throw error
+        // The job was just read, so a 4xx here means the server cannot stream it, not that it is gone.
+        if (error.code === 'not_streaming' || (error.status !== null && error.status < 500)) return 'unsupported'
+      }
+      return 'dropped'
+    }
+  }
+
+  try {
+    let job = await fetchJob()
+    while (!isTerminalStatus(job.status)) {
+      if (streaming) {
+        const outcome = await follow(job)
+        if (outcome === 'unsupported') streaming = false
+        if (outcome === 'dropped') {
+          drops += 1
+          // A stream that keeps dropping (a proxy that cuts it) is no better than polling.
+          if (drops > maxConsecutiveErrors) streaming = false
+          else view.notice(`event stream interrupted; reconnecting (${drops}/${maxConsecutiveErrors})`)
+          await sleep(intervalMs, undefined, { signal })
+        }
+      } else {
+        await sleep(intervalMs, undefined, { signal })
+      }
+      job = await fetchJob()
+    }
+    finalJob = job
+    return job
   } catch (error) {
     // Surface the caller's abort reason rather than a generic AbortError from fetch or sleep.
     if (signal?.aborted) throw signal.reason

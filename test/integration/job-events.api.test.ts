@@ -1,5 +1,8 @@
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Writable } from 'node:stream'
+import { createApiClient } from '../../src/cli/api-client.js'
+import { watchJob } from '../../src/cli/watch-job.js'
 import { generatedCorpus, HANDBOOK } from '../helpers/corpus.js'
 import { dataOf, openStream, streamsClosed } from '../helpers/event-stream-client.js'
 import { startLlmTestServer, type LlmTestServer } from '../helpers/llm-test-server.js'
@@ -47,6 +50,18 @@ async function createJob(content: string): Promise<string> {
   const res = await inject({ method: 'POST', url: '/v1/flow/alignment/generate', headers: auth(), payload: { instructions: 'Answer operations questions.', files: [await upload(content)], pairs_per_chunk: 2 } })
   expect(res.statusCode).toBe(200)
   return res.json().id
+}
+
+/** A plain (non-TTY) output stream that records what `watchJob` prints. */
+function captureOutput(): { out: NodeJS.WriteStream; text: () => string } {
+  let text = ''
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      text += chunk.toString()
+      callback()
+    },
+  })
+  return { out: out as unknown as NodeJS.WriteStream, text: () => text }
 }
 
 async function listAll(jobId: string): Promise<ListedEvent[]> {
@@ -201,6 +216,25 @@ describe('streams of unfinished jobs', () => {
     expect(types.slice(-2)).toEqual(['cancel_requested', 'cancelled'])
     expect(JSON.parse(rest.at(-1)!.data)).toEqual({ status: 'cancelled' })
     llm.configure({ latencyMs: { mean: 25, jitter: 10 } })
+  })
+
+  it('quarry jobs watch follows the stream to the end and prints the notable events', async () => {
+    const client = createApiClient({ url: base, key: ALICE_KEY })
+    let streams = 0
+    const counting = { getJob: client.getJob, streamJobEvents: (...args: Parameters<typeof client.streamJobEvents>) => (streams++, client.streamJobEvents(...args)) }
+    const first = llm.calls.total
+    llm.configure({ faultAt: (i) => (i === first ? 'rate_limit' : null) })
+    const jobId = await createJob(generatedCorpus(4))
+    const { out, text } = captureOutput()
+    const job = await watchJob(counting, jobId, { out, intervalMs: 60_000 })
+    llm.configure({ faultAt: () => null })
+    expect(job).toMatchObject({ id: jobId, status: 'completed', progress: 100 })
+    // Followed by the stream: a 60 s poll interval would have timed the test out.
+    expect(streams).toBe(1)
+    const lines = text().trim().split('\n')
+    expect(lines.at(-1)).toMatch(/^\[completed\] write_outputs 100% \(overall 100%\) — Completed: \d+ conversations/)
+    expect(lines.some((line) => line.startsWith('[running] '))).toBe(true)
+    expect(lines).toContain('llm_rate_limited: The LLM server is rate-limiting (HTTP 429); retrying in 0.0 s')
   })
 
   it('closing the server ends open streams instead of waiting for them', async () => {
