@@ -1,4 +1,4 @@
-import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
 
 /** A flat metadata object as stored on chunks and file records (values already validated). */
 export type ChunkMetadata = Record<string, string | number | boolean>
@@ -82,7 +82,8 @@ export const vectorFiles = pgTable(
     vectorDatabaseId: text('vector_database_id').notNull(),
     fileId: text('file_id').notNull(),
     filename: text('filename').notNull(),
-    bytes: integer('bytes'),
+    /** Size of the source file (uploads may exceed 2 GiB). */
+    bytes: bigint('bytes', { mode: 'number' }),
     method: text('method').notNull(),
     chunkMethod: text('chunk_method').notNull(),
     tokenCount: integer('token_count').notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE "vector_files" ALTER COLUMN "bytes" SET DATA TYPE bigint;
