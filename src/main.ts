@@ -140,7 +140,8 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
       writerFor: (job) => generators.writerFor(job.params, llmEventsFor(job.id)),
       judgeFor: (job) => generators.judgeFor(job.params, llmEventsFor(job.id)),
       declinesFor: (job) => generators.declinesFor(job.params, llmEventsFor(job.id)),
-      llmStatus: generators.status, generateConcurrency: generators.concurrency, log, leaseMs: options.leaseMs, dispatcher, units, workerId })
+      llmStatus: generators.status, generateConcurrency: generators.concurrency, log, leaseMs: options.leaseMs, dispatcher, units, workerId,
+      requeue: (jobId) => queue.enqueue(ALIGNMENT_QUEUE, { jobId }) })
     ingestion = createIngestionWorker({ store: ingestionStore, files, markdown, log, workerId })
     // Embedded mode: this process is the only one on the database, so every running job is ours to resume.
     await recoverJobs(jobs, queue, { allRunning: embedded, pendingOlderThanMs: embedded ? 0 : 60_000 })

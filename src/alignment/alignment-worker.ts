@@ -47,6 +47,8 @@ export interface AlignmentWorkerOptions {
   workerId?: string
   /** At shutdown, how long units in flight may take to finish before they are aborted. @default 15000 */
   shutdownGraceMs?: number
+  /** Gives a job released at shutdown a new queue entry, so another worker resumes it at once. */
+  requeue?: (jobId: string) => Promise<void>
 }
 
 /**
@@ -131,6 +133,7 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
     } catch (error) {
       if (drain.signal.aborted) {
         await jobs.release(jobId, lease, 'Interrupted by a worker shutdown; it resumes on the next worker')
+        await options.requeue?.(jobId)
         log.info({ jobId, workerId }, 'alignment job released at shutdown')
         return
       }

@@ -24,10 +24,19 @@ function port(value: string): number {
   return n
 }
 
+/**
+ * Resolves on the first SIGINT or SIGTERM. Both handlers are then removed, so a second signal
+ * ends the process at once (the default action) if a graceful shutdown takes too long.
+ */
 function processStopSignal(): Promise<string> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'))
-    process.once('SIGTERM', () => resolve('SIGTERM'))
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve(signal)
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
   })
 }
 
@@ -53,7 +62,10 @@ async function worker(io: CliIo): Promise<void> {
   const app = await createApp(config, { api: false, workers: true })
   io.out.write(`Quarry worker running ${config.workerConcurrency} job(s) at a time; Ctrl-C stops it\n`)
   await (io.stopSignal ?? processStopSignal())
+  // Units in flight finish and are stored (up to 15 s); everything else goes back to the queue.
+  io.out.write('Stopping: finishing the units in flight and handing the rest back (a second Ctrl-C quits at once)…\n')
   await app.close()
+  io.out.write('Worker stopped\n')
 }
 
 function buildProgram(io: CliIo): Command {
