@@ -16,7 +16,6 @@ function setup(options: { attempts?: number; progress?: number } = {}) {
       return { seq: appended.length, type, message, data, at: new Date() }
     },
     list: async () => [],
-    deleteJob: async () => {},
   }
   const row = { id: 'al-1', type: 'principle', fileIds: ['f1'], attempts: options.attempts ?? 1, progress: options.progress ?? null, statusMessage: 'Cancelled by the user' } as unknown as AlignmentJobRow
   const jobs = {

@@ -12,7 +12,6 @@ export interface JobEventStore {
   append(jobId: string, type: JobEventType, message: string, data?: Record<string, unknown>): Promise<JobEvent>
   /** Events with `seq > after`, oldest first, at most `limit`. */
   list(jobId: string, options?: { after?: number; limit?: number }): Promise<JobEvent[]>
-  deleteJob(jobId: string): Promise<void>
 }
 
 /** Options of {@link createJobEventStore}. */
@@ -53,9 +52,6 @@ export function createJobEventStore(db: Db, options: JobEventStoreOptions = {}):
         .orderBy(asc(jobEvents.seq))
         .limit(limit)
       return rows.map(toEvent)
-    },
-    async deleteJob(jobId) {
-      await db.delete(jobEvents).where(eq(jobEvents.jobId, jobId))
     },
   }
 }
