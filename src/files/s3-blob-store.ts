@@ -120,7 +120,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
     async doCheck() {
       const key = `.quarry-check/${randomUUID()}`
       try {
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: '' }))
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey(key), Body: Buffer.alloc(0), ContentLength: 0 }))
         await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: objectKey(key) }))
       } catch (error) {
         throw explain(error, key)
