@@ -116,6 +116,14 @@ describe('Idempotency-Key on POST /v1/flow/alignment/generate', () => {
     expect(second.json().id).not.toBe(first.id)
   })
 
+  it('documents the header in the OpenAPI of the routes that take it', async () => {
+    const spec = (await inject({ method: 'GET', url: '/openapi.json' })).json()
+    const parameter = (path: string, method: string) => spec.paths[path][method].parameters?.find((p: { name: string }) => p.name === 'idempotency-key')
+    expect(parameter('/v1/flow/alignment/generate', 'post')).toMatchObject({ in: 'header', required: false, schema: { maxLength: 255 } })
+    expect(parameter('/v1/flow/files', 'put')).toMatchObject({ in: 'header' })
+    expect(parameter('/v1/flow/alignment/estimate', 'post')).toBeUndefined()
+  })
+
   it('ignores the header on routes that did not opt in', async () => {
     const res = await inject({ method: 'POST', url: '/v1/flow/alignment/estimate', headers: headers('whatever'), payload: { files: [fileId] } })
     expect(res.statusCode).toBe(200)
