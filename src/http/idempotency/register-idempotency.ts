@@ -72,7 +72,8 @@ export function registerIdempotency(app: FastifyInstance, options: IdempotencyOp
   function preHandler(custom: IdempotencyFingerprint | null) {
     return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
       const header = request.headers[IDEMPOTENCY_HEADER]
-      if (typeof header !== 'string') return undefined
+      // Keys belong to a user: a route without authentication cannot honour them.
+      if (typeof header !== 'string' || !request.user) return undefined
       purgeNow(request)
       const ref = { userId: request.user.id, key: header }
       const method = request.method
