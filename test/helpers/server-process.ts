@@ -35,6 +35,33 @@ export async function startServerProcess(env: Record<string, string>, args: stri
   return { child, url, output: () => output, exited }
 }
 
+/** A `quarry worker` child process. */
+export interface WorkerProcess {
+  child: ChildProcess
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Starts `quarry worker` from source and resolves once it is running (it needs DATABASE_URL in `env`). */
+export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/helpers/run-cli.ts'), 'worker'], {
+    cwd: ROOT,
+    env: { ...process.env, QUARRY_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (data: Buffer) => {
+      output += data.toString()
+      if (output.includes('Quarry worker running')) resolve()
+    })
+    child.stderr.on('data', (data: Buffer) => (output += data.toString()))
+    void exited.then(({ code, signal }) => reject(new Error(`worker exited (${code ?? signal}) before running:\n${output}`)))
+  })
+  return { child, output: () => output, exited }
+}
+
 /**
  * Polls `read` until `done` accepts its value. Used only across processes, where no event can
  * be delivered: each poll observes real server state, and the deadline bounds the wait.
