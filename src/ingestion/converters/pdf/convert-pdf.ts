@@ -14,7 +14,7 @@ import { readDocumentText } from './read-document-text.js'
 import type { DocumentText } from './read-document-text.js'
 import { removePageFurniture } from './remove-page-furniture.js'
 import { renderMarkdown } from './render-markdown.js'
-import { withPdfJsInflate } from './with-pdfjs-inflate.js'
+import { withPdfJsWorker } from './with-pdfjs-worker.js'
 
 /** Converter id in reports. */
 export const PDF_CONVERTER_ID = 'pdf-layout'
@@ -36,8 +36,8 @@ const GARBLED_SHARE = 0.3
  * const { markdown, report, pageOffsets } = await convertPdf({ bytes, filename: 'report.pdf' })
  */
 export const convertPdf: Converter = ({ bytes, filename, limits }) =>
-  withPdfJsInflate(async () => {
-    const pdf = await openPdfDocument(bytes, filename)
+  withPdfJsWorker(async (worker) => {
+    const pdf = await openPdfDocument(bytes, filename, worker)
     try {
       return await convertDocument(pdf, filename, limits?.maxPages ?? DEFAULT_MAX_PAGES)
     } catch (error) {

@@ -3,8 +3,8 @@
  *
  * The pipeline, one module per step:
  * 1. `open-pdf-document` / `read-document-text` / `read-page-runs`: pdf.js text items → upright
- *    text runs per page; load failures → `ConversionError`s. `with-pdfjs-inflate` keeps pdf.js
- *    on its own synchronous inflate while it reads (much faster than Node's web streams).
+ *    text runs per page; load failures → `ConversionError`s. `with-pdfjs-worker` runs pdf.js'
+ *    parser on this thread without copying its messages and with its own inflate (fast path).
  * 2. `measure-fonts` (+ `estimate-bold-fonts`): body size, bold and monospaced fonts.
  * 3. `build-segments`: runs → rows → segments split at wide gaps (keeping the runs inside).
  * 4. `remove-page-furniture`: running headers/footers and page numbers out (table rows stay).
