@@ -40,7 +40,7 @@ export interface AppOptions {
   sweepIntervalMs?: number
   /** Lease of a running job; a dead worker's jobs resume after it. @default 30000 */
   leaseMs?: number
-  /** Unit batches one worker process runs at once (PostgreSQL mode). @default 2 */
+  /** Unit batches one worker process runs at once (PostgreSQL mode); more than one keeps its LLM slots busy between batches. @default 4 */
   unitBatchConcurrency?: number
   /** Job event streams (SSE): poll interval without in-process notifications, keep-alive interval. */
   eventStreams?: { pollMs?: number; keepAliveMs?: number }
@@ -148,7 +148,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
     await recoverIngestion(ingestionStore, queue, embedded ? 0 : INGESTION_SWEEP_AGE_MS)
     await vectorDb.recover(embedded ? 0 : INGESTION_SWEEP_AGE_MS)
     await queue.work(ALIGNMENT_QUEUE, config.workerConcurrency, worker.handle)
-    if (units) await queue.work(UNITS_QUEUE, options.unitBatchConcurrency ?? 2, units.handle)
+    if (units) await queue.work(UNITS_QUEUE, options.unitBatchConcurrency ?? 4, units.handle)
     await queue.work(INGESTION_QUEUE, config.workerConcurrency, ingestion.handle)
     await queue.work(VECTOR_INGESTION_QUEUE, config.workerConcurrency, vectorDb.worker.handle)
     sweeper = setInterval(() => {

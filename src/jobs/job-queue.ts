@@ -56,7 +56,19 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
 
   async function ensureQueue(name: string): Promise<void> {
     if (created.has(name)) return
-    await boss.createQueue(name, { name, ...(options.policies?.[name] ?? QUEUE_DEFAULTS) })
+    // Workers booting together create the same queues at once; pg-boss' create_queue (a
+    // partition per queue) can then deadlock or collide. The loser finds the queue made.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await boss.createQueue(name, { name, ...(options.policies?.[name] ?? QUEUE_DEFAULTS) })
+        break
+      } catch (error) {
+        if (await boss.getQueue(name).catch(() => null)) break
+        const code = (error as { code?: string }).code
+        if (attempt >= 5 || (code !== '40P01' && code !== '23505')) throw error
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100))
+      }
+    }
     created.add(name)
   }
 

@@ -61,9 +61,19 @@ export interface UnitDispatcherOptions {
   stallMs?: number
 }
 
-/** Batches of about 1/100 of the step: small enough to balance the tail, large enough to be cheap. */
-export function batchSize(pending: number): number {
-  return Math.min(32, Math.max(4, Math.ceil(pending / 100)))
+/**
+ * Sizes of the batches `count` units are published in: guided self-scheduling, each batch about
+ * 1/64 of what is left (at most 32, at least 4). The queue hands batches out in order, so large
+ * ones keep every worker busy at first and small ones at the end balance the tail.
+ */
+export function batchSizes(count: number): number[] {
+  const sizes: number[] = []
+  for (let left = count; left > 0; ) {
+    const size = Math.min(left, 32, Math.max(4, Math.ceil(left / 64)))
+    sizes.push(size)
+    left -= size
+  }
+  return sizes
 }
 
 /** Priority of units published again after a worker died: they go before fresh work. */
@@ -77,11 +87,12 @@ export function createUnitDispatcher(options: UnitDispatcherOptions): UnitDispat
   const stallMs = options.stallMs ?? 120_000
 
   async function publish(jobId: string, stepId: string, units: ReadonlyArray<{ key: string; input: unknown }>, priority: number): Promise<number> {
-    const size = batchSize(units.length)
     const items: Array<{ data: Record<string, unknown>; priority: number }> = []
-    for (let i = 0; i < units.length; i += size) {
-      const batch: UnitBatch = { jobId, stepId, units: units.slice(i, i + size) }
+    let start = 0
+    for (const size of batchSizes(units.length)) {
+      const batch: UnitBatch = { jobId, stepId, units: units.slice(start, start + size) }
       items.push({ data: { ...batch }, priority })
+      start += size
     }
     await queue.enqueueMany(options.queueName, items)
     return items.length
