@@ -172,7 +172,7 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
       ? await createServer({
           keys,
           flowRoutes: [filesRoutes({ files, blobs, maxUploadBytes: config.maxUploadBytes }), ingestionRoutes(ingestionService), alignmentRoutes(alignment), alignmentEventRoutes({ jobs, events: jobEvents, streams, notifier, ...options.eventStreams }), vectorDb.routes, dataJobsRoutes(dataJobs), systemPromptRoutes(systemPrompts)],
-          ready: async () => database.executeSql('SELECT 1').then(() => true, () => false),
+          ready: () => databaseAnswers(database, READY_TIMEOUT_MS),
           idempotency: createIdempotencyStore(database.db),
           maxUploadBytes: config.maxUploadBytes,
           logLevel: config.logLevel,
@@ -211,6 +211,22 @@ async function compose(config: Readonly<QuarryConfig>, database: Database, optio
       await database.close()
     },
   }
+}
+
+/** `/readyz` answers 503 when the database has not answered `SELECT 1` within this long. */
+const READY_TIMEOUT_MS = 2000
+
+/** True when the database answers within `ms` (a black-holed server would otherwise hang the probe). */
+function databaseAnswers(database: Database, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  const answer = database.executeSql('SELECT 1').then(
+    () => true,
+    () => false,
+  )
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer))
 }
 
 /** Ingestion jobs unfinished for this long get a new queue entry (their entry may be lost). */
