@@ -102,29 +102,39 @@ export function createUnitBatchRunner(options: UnitBatchRunnerOptions) {
   }
 
   async function runUnits(batch: UnitBatch, keys: readonly string[], run: (key: string, signal: AbortSignal) => Promise<unknown>, controller: AbortController, done: string[]): Promise<void> {
-    let failed = false
+    let stop = false
     let next = 0
     const lane = async () => {
-      while (next < keys.length && !failed && !draining && !controller.signal.aborted) {
+      while (next < keys.length && !stop && !draining && !controller.signal.aborted) {
         const key = keys[next++] as string
         const started = performance.now()
+        let result: unknown
         try {
-          const result = await run(key, controller.signal)
-          // A cancelled job's unit in flight finishes, but its result is not used.
-          if (controller.signal.aborted) return
-          await steps.saveUnit(batch.jobId, batch.stepId, key, result ?? null, performance.now() - started, null)
-          done.push(key)
+          result = await run(key, controller.signal)
         } catch (error) {
           if (controller.signal.aborted || isCancellation(error)) return
-          failed = true
+          stop = true
           const retryable = !(isAppError(error) && !error.retryable && error.httpStatus < 500)
           const message = error instanceof Error ? error.message : String(error)
           log.warn({ err: error, jobId: batch.jobId, stepId: batch.stepId, unit: key, workerId, retryable }, 'unit failed')
           await claims.fail(batch.jobId, batch.stepId, key, workerId, message, retryable)
+          return
         }
+        // A cancelled job's unit in flight finishes, but its result is not used.
+        if (controller.signal.aborted) return
+        try {
+          await steps.saveUnit(batch.jobId, batch.stepId, key, result ?? null, performance.now() - started, null)
+        } catch (error) {
+          // Not the unit's fault (the database): the batch ends, its claims are handed back or expire.
+          stop = true
+          throw error
+        }
+        done.push(key)
       }
     }
-    await Promise.all(Array.from({ length: Math.min(concurrency, keys.length) }, lane))
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(concurrency, keys.length) }, lane))
+    const broken = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected')
+    if (broken) throw broken.reason
   }
 
   return {
