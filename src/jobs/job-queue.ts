@@ -43,10 +43,29 @@ const QUEUE_DEFAULTS: QueuePolicy = {
   retryBackoff: true,
 }
 
+/**
+ * pg-boss 10 marks a handled job completed or failed without awaiting it, so a database outage
+ * at that moment would surface as an unhandled rejection and end the process. Those two
+ * statements never reject here (the error is reported): the job stays active, and pg-boss'
+ * expiry retries it later, which the job-row claims and unit claims make a no-op.
+ */
+function settleSafely(executeSql: ExecuteSql, onError?: (error: unknown) => void): ExecuteSql {
+  // pg-boss' completeJobs and failJobsById statements (plans.js), the only two it leaves floating.
+  const isSettle = (text: string) => text.includes('UNNEST($2::uuid[])') && (/SET completed_on = now\(\),\s+state = 'completed'/.test(text) || text.includes('deleted_jobs AS'))
+  return (text, values) => {
+    const result = executeSql(text, values)
+    if (!isSettle(text)) return result
+    return result.catch((error: unknown) => {
+      onError?.(error)
+      return { rows: [{ count: '0' }] }
+    })
+  }
+}
+
 /** A {@link JobQueue} over pg-boss, sharing Quarry's database connection. */
 export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => options.executeSql(text, values) },
+    db: { executeSql: settleSafely(options.executeSql, options.onError) },
     schema: 'pgboss',
     ...QUEUE_DEFAULTS,
   })

@@ -1,4 +1,5 @@
 import { parquetReadObjects } from 'hyparquet'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { QuarryConfig } from '../../src/config/index.js'
 import { generatedCorpus } from '../helpers/corpus.js'
@@ -38,21 +39,33 @@ async function rows(t: TestApp, id: string) {
   return JSON.parse(JSON.stringify(read).replaceAll(job.files[0], 'FILE')) as unknown[]
 }
 
+/** Runs `sql` on the server's maintenance database. */
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL as string })
+  await client.connect()
+  await client.query(sql).finally(() => client.end())
+}
+
 describe.skipIf(!TEST_DATABASE_URL)('alignment units spread over worker processes on PostgreSQL (skipped without TEST_DATABASE_URL)', () => {
   let llm: LlmTestServer
   let a: TestApp
   let b: TestApp
   let drop: () => Promise<void>
+  let dbName = ''
 
   beforeAll(async () => {
     llm = await startLlmTestServer({ latencyMs: { mean: 20, jitter: 5 } })
     const db = await createTestDatabase('alignment.distributed.postgres')
     drop = db.drop
     // Two Quarry processes on one database: `a` serves the API and works, `b` only works.
-    a = await startTestApp({ databaseUrl: db.url, config: llmConfig(llm.url) })
-    b = await startTestApp({ databaseUrl: db.url, config: llmConfig(llm.url), app: { api: false } })
+    // Short leases and sweeps, so the database-restart test recovers in seconds.
+    const fast = { leaseMs: 4000, sweepIntervalMs: 1000 }
+    a = await startTestApp({ databaseUrl: db.url, config: llmConfig(llm.url), app: fast })
+    b = await startTestApp({ databaseUrl: db.url, config: llmConfig(llm.url), app: { ...fast, api: false } })
+    dbName = new URL(db.url).pathname.slice(1)
   })
   afterAll(async () => {
+    await admin(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`).catch(() => {})
     await b?.close()
     await a?.close()
     await llm?.close()
@@ -97,5 +110,18 @@ describe.skipIf(!TEST_DATABASE_URL)('alignment units spread over worker processe
     expect(after - before).toBeLessThan(60)
     expect((await view(a, id)).status).toBe('cancelled')
     llm.configure({ latencyMs: { mean: 20, jitter: 5 } })
+  }, 120_000)
+
+  it('survives a database restart mid-job: no process dies and the job completes', async () => {
+    const id = await runJob(a, generatedCorpus(120).replace(/unit/g, 'squad'), { instructions: 'y' })
+    await pollUntil(() => view(a, id), (j) => j.current_step === 'generate_qa_pairs' && j.step_progress >= 10, { timeoutMs: 60_000, intervalMs: 50 })
+    // What a restart looks like to the processes: every connection dies and new ones are refused for a while.
+    await admin(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`)
+    await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${dbName}'`)
+    await new Promise((resolve) => setTimeout(resolve, 2000)) // the outage itself, not a wait for a result
+    await admin(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`)
+    const done = await finished(a, id)
+    expect(done.status).toBe('completed')
+    expect(b.app.units!.stats().units).toBeGreaterThan(0)
   }, 120_000)
 })
