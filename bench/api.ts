@@ -4,11 +4,9 @@
  * The ratio is the figure that matters: absolute numbers move with the machine's load.
  * autocannon runs in its own process, so the load generator does not share the server's thread.
  */
-import { execFile } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { promisify } from 'node:util'
 import { HANDBOOK } from '../test/helpers/corpus.js'
 import { ALICE_KEY, multipart, startTestApp, waitForJob } from '../test/helpers/test-app.js'
+import { runAutocannon } from './run-autocannon.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10)
 const connections = 64
@@ -24,15 +22,7 @@ const job = (await server.inject({ method: 'POST', url: '/v1/flow/alignment/gene
 await waitForJob(t.app, job.id)
 const base = await t.app.listen()
 
-const autocannonCli = createRequire(import.meta.url).resolve('autocannon/autocannon.js')
-
-async function run(path: string) {
-  const args = [autocannonCli, '--json', '-c', String(connections), '-d', String(seconds), '-H', `authorization=${ALICE_KEY}`, `${base}${path}`]
-  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 })
-  const result = JSON.parse(stdout) as { non2xx: number; errors: number; requests: { average: number }; latency: { p50: number; p99: number } }
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${path}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-  return { rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50 }
-}
+const run = (path: string) => runAutocannon(`${base}${path}`, { connections, seconds, headers: { authorization: ALICE_KEY } })
 
 await run('/healthz') // warm-up of the JIT and connection pool, not reported
 const health = await run('/healthz')
