@@ -83,7 +83,7 @@ export function createAlignmentWorker(options: AlignmentWorkerOptions) {
     const heartbeat = setInterval(() => {
       jobs.renew(jobId, lease).then(
         (ok) => ok || controller.abort(),
-        (error) => log.warn({ err: error, jobId }, 'lease renewal failed'),
+        (error) => log.warn({ err: error, jobId, workerId }, 'lease renewal failed'),
       )
     }, leaseMs / 2)
     heartbeat.unref()
