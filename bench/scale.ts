@@ -155,7 +155,12 @@ for (const workers of WORKER_COUNTS) {
   const base = server.match[1] as string
   const started = performance.now()
   // context_data: every chunk is one LLM call, with no multi-section step after it.
-  const jobId = await runJob(base, generatedCorpus(SECTIONS), { instructions: 'Answer operations questions.', type: 'context_data' })
+  const jobId = await runJob(base, generatedCorpus(SECTIONS), { instructions: 'Answer operations questions.', type: 'context_data' }).catch((error: unknown) => {
+    // What the processes logged is the only way to see why a run failed.
+    console.error(`API process output:\n${server.output()}`)
+    for (const [i, worker] of pool.entries()) console.error(`worker ${i + 1} output:\n${worker.output()}`)
+    throw error
+  })
   const jobSeconds = (performance.now() - started) / 1000
   const step = await stepTiming(url, jobId)
   results.push({ workers, units: step.units, seconds: step.seconds, jobSeconds })

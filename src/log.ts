@@ -18,5 +18,8 @@ export function createLogger(level: string): Logger {
 }
 
 function errorReplacer(_key: string, value: unknown) {
-  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value
+  if (!(value instanceof Error)) return value
+  // Wrapped errors (a failed query wraps the driver's error) are useless without their cause.
+  const { code } = value as Error & { code?: unknown }
+  return { name: value.name, message: value.message, ...(code === undefined ? {} : { code }), stack: value.stack, ...(value.cause === undefined ? {} : { cause: value.cause }) }
 }
