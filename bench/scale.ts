@@ -44,9 +44,18 @@ interface Proc {
   exited: Promise<unknown>
 }
 
+// Every process the bench starts dies with it, even when a run fails: an orphaned worker would
+// reconnect to the next run's fresh database and race it.
+const children = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL')
+})
+
 /** Starts the compiled CLI and resolves once its output matches `ready`. */
 async function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<Proc & { match: RegExpExecArray }> {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, QUARRY_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.add(child)
+  child.once('exit', () => children.delete(child))
   let output = ''
   const exited = new Promise((resolve) => child.once('exit', resolve))
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
@@ -139,7 +148,7 @@ const results: ScaleResult[] = []
 let postgresApi: { base: string; jobId: string; procs: Proc[]; db: string } | null = null
 
 for (const workers of WORKER_COUNTS) {
-  const db = `quarry_bench_scale_${workers}`
+  const db = `quarry_bench_scale_${process.pid}_${results.length}_${workers}`
   const url = await freshDatabase(db)
   const env = {
     DATABASE_URL: url,
@@ -156,6 +165,9 @@ for (const workers of WORKER_COUNTS) {
   const started = performance.now()
   // context_data: every chunk is one LLM call, with no multi-section step after it.
   const jobId = await runJob(base, generatedCorpus(SECTIONS), { instructions: 'Answer operations questions.', type: 'context_data' }).catch((error: unknown) => {
+    console.error(`API process output:\n${server.output()}`)
+    throw error
+  }).catch((error: unknown) => {
     // What the processes logged is the only way to see why a run failed.
     console.error(`API process output:\n${server.output()}`)
     for (const [i, worker] of pool.entries()) console.error(`worker ${i + 1} output:\n${worker.output()}`)
@@ -190,7 +202,10 @@ const load = (base: string, route: string) => runAutocannon(`${base}${route}`, {
 const pgApi = postgresApi as NonNullable<typeof postgresApi>
 await load(pgApi.base, '/healthz') // warm-up, not reported
 const pgHealth = await load(pgApi.base, '/healthz')
-const pgJob = await load(pgApi.base, `/v1/flow/alignment/${pgApi.jobId}`)
+const pgJob = await load(pgApi.base, `/v1/flow/alignment/${pgApi.jobId}`).catch((error: unknown) => {
+  console.error(`API process output:\n${pgApi.procs[0]?.output().slice(-5000)}`)
+  throw error
+})
 await stop(pgApi.procs)
 await admin((client) => client.query(`DROP DATABASE IF EXISTS ${pgApi.db} WITH (FORCE)`))
 
