@@ -2,8 +2,9 @@ import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { createBlobMeter } from './blob-meter.js'
 import { checkBlobKey, type BlobStore, type StoredBlob } from './blob-store.js'
 
 /** A {@link BlobStore} on a local (or shared network) directory. */
@@ -27,23 +28,15 @@ export function createFsBlobStore(root: string): BlobStore {
       const target = pathOf(key)
       await fs.mkdir(tmpDir, { recursive: true })
       const tmp = path.join(tmpDir, randomUUID())
-      const hash = createHash('sha256')
-      let bytes = 0
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk)
-          bytes += chunk.length
-          done(null, chunk)
-        },
-      })
+      const meter = createBlobMeter()
       try {
-        await pipeline(source as Readable, meter, createWriteStream(tmp))
+        await pipeline(source as Readable, meter.stream, createWriteStream(tmp))
         await commit(tmp, target)
       } catch (error) {
         await fs.rm(tmp, { force: true })
         throw error
       }
-      return { bytes, sha256: hash.digest('hex') }
+      return meter.stored()
     },
     async importFile(key, localPath) {
       const target = pathOf(key)

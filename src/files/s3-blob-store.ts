@@ -1,12 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
+import { createBlobMeter } from './blob-meter.js'
 import { checkBlobKey, type BlobStore } from './blob-store.js'
 
 /** Where an {@link S3BlobStore} keeps its blobs and how it reaches them. */
@@ -70,30 +71,22 @@ export function createS3BlobStore(options: S3BlobStoreOptions): S3BlobStore {
 
   async function write(key: string, source: Readable | AsyncIterable<Uint8Array>) {
     const Key = objectKey(key)
-    const hash = createHash('sha256')
-    let bytes = 0
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk)
-        bytes += chunk.length
-        done(null, chunk)
-      },
-    })
+    const meter = createBlobMeter()
     // A failing source must be reported as itself, not as whatever the aborted upload says.
     let sourceError: unknown = null
-    const feeding = pipeline(source as Readable, meter).catch((error: unknown) => {
+    const feeding = pipeline(source as Readable, meter.stream).catch((error: unknown) => {
       sourceError = error
     })
-    const upload = new Upload({ client, params: { Bucket: bucket, Key, Body: meter }, partSize: options.partSizeBytes ?? 8 * 1024 * 1024, queueSize: 2 })
+    const upload = new Upload({ client, params: { Bucket: bucket, Key, Body: meter.stream }, partSize: options.partSizeBytes ?? 8 * 1024 * 1024, queueSize: 2 })
     try {
       await upload.done()
     } catch (error) {
-      meter.destroy()
+      meter.stream.destroy()
       await feeding
       throw sourceError ?? explain(error, key)
     }
     await feeding
-    return { bytes, sha256: hash.digest('hex') }
+    return meter.stored()
   }
 
   return {
