@@ -4,6 +4,7 @@ import type { AuthUser } from '../auth/index.js'
 import { createError } from '../errors/index.js'
 import type { FileRow, FilesService } from '../files/index.js'
 import { ALIGNMENT_READY_TYPES, INGESTIBLE_TYPES, type IngestionService, type IngestionStore } from '../ingestion/index.js'
+import type { IngestionJobRow, IngestionRecordRow } from '../ingestion/ingestion-store.js'
 import type { PresentOptions } from '../alignment/present-job.js'
 import { presentDataJobDetail } from './present-data-job.js'
 import type { DataJobFileRow, DataJobRow, DataJobStore, NewEvent, SortableField } from './data-job-store.js'
@@ -66,8 +67,35 @@ export interface UpdateDataJobInput {
 export interface DataJobView {
   row: DataJobRow
   derived: DerivedStatus
-  attachments: Array<{ link: DataJobFileRow; file: FileRow | null; record: Awaited<ReturnType<IngestionStore['records']>>[number] | null }>
+  attachments: Array<{ link: DataJobFileRow; file: FileRow | null; record: IngestionRecordRow | null }>
+  /** Every record of the job's ingestion jobs (those of detached files included). */
+  records: IngestionRecordRow[]
   alignment: Awaited<ReturnType<AlignmentJobStore['getById']>>
+}
+
+/** The row of a new data job (created or cloned): prompt and instructions count as updated now. */
+function newJobFields(
+  user: AuthUser,
+  job: Pick<DataJobRow, 'name' | 'description' | 'jobType' | 'systemPrompt' | 'instructions' | 'vectorDatabaseId' | 'params'>,
+) {
+  const now = new Date()
+  return {
+    userId: user.id,
+    name: job.name,
+    description: job.description,
+    jobType: job.jobType,
+    systemPrompt: job.systemPrompt,
+    systemPromptUpdatedAt: job.systemPrompt ? now : null,
+    instructions: job.instructions,
+    instructionsUpdatedAt: job.instructions ? now : null,
+    vectorDatabaseId: job.vectorDatabaseId,
+    params: job.params,
+  }
+}
+
+/** A {@link DataJobView} with its ingestion jobs, as the detail endpoints return it. */
+export interface DetailView extends DataJobView {
+  ingestionJobs: IngestionJobRow[]
 }
 
 /** The data jobs feature behind `/v1/flow/data-jobs…`. */
@@ -89,22 +117,20 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
     }
   }
 
-  /** Loads what the status and views of several jobs derive from, in a few queries. */
+  /** Loads what the status and views of one user's jobs derive from, in a few queries. */
   async function load(rows: readonly DataJobRow[]): Promise<DataJobView[]> {
     const links = await store.files(rows.map((r) => r.id))
     const ingestionJobIds = [...new Set(links.flatMap((l) => (l.ingestionJobId ? [l.ingestionJobId] : [])))]
-    const records = new Map((await deps.ingestionStore.records(ingestionJobIds)).map((r) => [r.id, r]))
-    const userIds = new Set(rows.map((r) => r.userId))
-    const fileRows = new Map<string, FileRow>()
-    for (const userId of userIds) {
-      const ids = links.filter((l) => rows.find((r) => r.id === l.dataJobId)?.userId === userId).map((l) => l.fileId)
-      for (const file of await files.getMany(userId, ids)) fileRows.set(file.id, file)
-    }
+    const allRecords = await deps.ingestionStore.records(ingestionJobIds)
+    const records = new Map(allRecords.map((r) => [r.id, r]))
+    const userId = rows[0]?.userId
+    const fileRows = new Map(userId === undefined ? [] : (await files.getMany(userId, links.map((l) => l.fileId))).map((f) => [f.id, f]))
     return Promise.all(
       rows.map(async (row) => {
         const attachments = links
           .filter((l) => l.dataJobId === row.id)
           .map((link) => ({ link, file: fileRows.get(link.fileId) ?? null, record: link.recordId ? (records.get(link.recordId) ?? null) : null }))
+        const jobIds = new Set(attachments.flatMap((a) => (a.link.ingestionJobId ? [a.link.ingestionJobId] : [])))
         const alignment = row.alignmentJobId ? await deps.alignmentJobs.getById(row.alignmentJobId) : null
         const derived = deriveStatus({
           jobType: row.jobType as DataJobType,
@@ -123,7 +149,7 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
             : null,
         })
         await recordStatusChange(row, derived)
-        return { row, derived, attachments, alignment }
+        return { row, derived, attachments, records: allRecords.filter((r) => jobIds.has(r.jobId)), alignment }
       }),
     )
   }
@@ -143,9 +169,8 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
   }
 
   /** Events derived from the ingestion and alignment jobs' own timestamps, recorded once each. */
-  async function reconcileTimeline(view: DataJobView): Promise<void> {
+  async function reconcileTimeline(view: DataJobView, ingestionJobs: readonly IngestionJobRow[]): Promise<void> {
     const events: NewEvent[] = []
-    const seenJobs = new Set<string>()
     for (const { link, record } of view.attachments) {
       if (!record) continue
       if (record.status === 'completed') {
@@ -153,11 +178,9 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
       } else if (record.status === 'failed') {
         events.push({ key: `record:${record.id}:failed`, eventType: 'file_ingestion_failed', message: `${record.filename} failed ingestion: ${record.errorMessage ?? 'unknown error'}`, metadata: { file_id: link.fileId, record_id: record.id, suggested_fix: record.suggestedFix }, at: record.failedAt ?? undefined })
       }
-      if (link.ingestionJobId && !seenJobs.has(link.ingestionJobId)) seenJobs.add(link.ingestionJobId)
     }
-    for (const jobId of seenJobs) {
-      const job = await deps.ingestionStore.getJobById(jobId)
-      if (job && (job.status === 'completed' || job.status === 'failed')) {
+    for (const job of ingestionJobs) {
+      if (job.status === 'completed' || job.status === 'failed') {
         events.push({ key: `ingestion:${job.id}:${job.status}`, eventType: `ingestion_${job.status}`, message: `Ingestion job ${job.id} ${job.status}`, metadata: { ingestion_job_id: job.id }, at: job.updatedAt })
       }
     }
@@ -172,10 +195,13 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
     await store.appendEvents(view.row.id, events)
   }
 
-  async function detail(user: AuthUser, id: string): Promise<DataJobView> {
-    const [view] = await load([await requireRow(user, id)])
-    await reconcileTimeline(view as DataJobView)
-    return view as DataJobView
+  /** A job's view with its ingestion jobs, after recording the outcomes the timeline lacks. */
+  async function detail(user: AuthUser, id: string): Promise<DetailView> {
+    const [view] = (await load([await requireRow(user, id)])) as [DataJobView]
+    const ids = [...new Set(view.records.map((r) => r.jobId))]
+    const ingestionJobs = (await Promise.all(ids.map((jobId) => deps.ingestionStore.getJobById(jobId)))).filter((j) => j !== null)
+    await reconcileTimeline(view, ingestionJobs)
+    return { ...view, ingestionJobs }
   }
 
   async function requireUnstarted(user: AuthUser, id: string): Promise<DataJobRow> {
@@ -199,30 +225,15 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
     detail,
     load,
 
-    /** Renders a detail view: its ingestion jobs (all their records) and its timeline. */
-    async render(view: DataJobView, present: PresentOptions) {
-      const ids = [...new Set(view.attachments.flatMap((a) => (a.link.ingestionJobId ? [a.link.ingestionJobId] : [])))]
-      const ingestionJobs = (await Promise.all(ids.map((jobId) => deps.ingestionStore.getJobById(jobId)))).filter((j) => j !== null)
-      const records = await deps.ingestionStore.records(ids)
-      return presentDataJobDetail(view, { ingestionJobs, records, timeline: await store.events(view.row.id), present })
+    /** Renders a detail view with its timeline. */
+    async render(view: DetailView, present: PresentOptions) {
+      return presentDataJobDetail(view, { timeline: await store.events(view.row.id), present })
     },
 
-    async create(user: AuthUser, input: CreateDataJobInput): Promise<DataJobView> {
+    async create(user: AuthUser, input: CreateDataJobInput): Promise<DetailView> {
       if (input.vectorDatabaseId) await requireVectorDatabase(user, input.vectorDatabaseId)
-      const now = new Date()
       const row = await store.insert(
-        {
-          userId: user.id,
-          name: input.name,
-          description: input.description,
-          jobType: input.jobType,
-          systemPrompt: input.systemPrompt,
-          systemPromptUpdatedAt: input.systemPrompt ? now : null,
-          instructions: input.instructions,
-          instructionsUpdatedAt: input.instructions ? now : null,
-          vectorDatabaseId: input.vectorDatabaseId,
-          params: input.options,
-        },
+        newJobFields(user, { ...input, params: input.options }),
         { eventType: 'job_created', message: `Data job "${input.name}" created`, metadata: { job_type: input.jobType } },
       )
       return detail(user, row.id)
@@ -232,7 +243,7 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
       return load(await store.list(user.id, options))
     },
 
-    async update(user: AuthUser, id: string, input: UpdateDataJobInput): Promise<DataJobView> {
+    async update(user: AuthUser, id: string, input: UpdateDataJobInput): Promise<DetailView> {
       const row = await requireUnstarted(user, id)
       if (input.vectorDatabaseId) await requireVectorDatabase(user, input.vectorDatabaseId)
       const now = new Date()
@@ -278,7 +289,7 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
       await store.softDelete(user.id, id)
     },
 
-    async addFiles(user: AuthUser, id: string, input: { fileIds: string[]; method: string }): Promise<DataJobView> {
+    async addFiles(user: AuthUser, id: string, input: { fileIds: string[]; method: string }): Promise<DetailView> {
       const row = await requireUnstarted(user, id)
       const found = await files.requireMany(user.id, input.fileIds)
       checkTypes(found)
@@ -303,7 +314,7 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
       return detail(user, id)
     },
 
-    async removeFiles(user: AuthUser, id: string, fileIds: string[]): Promise<DataJobView> {
+    async removeFiles(user: AuthUser, id: string, fileIds: string[]): Promise<DetailView> {
       const row = await requireUnstarted(user, id)
       const attached = new Set((await store.files([row.id])).map((l) => l.fileId))
       const unique = [...new Set(fileIds)]
@@ -316,7 +327,7 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
       return detail(user, id)
     },
 
-    async start(user: AuthUser, id: string): Promise<DataJobView> {
+    async start(user: AuthUser, id: string): Promise<DetailView> {
       const view = await detail(user, id)
       const { row, derived } = view
       if (row.alignmentJobId) throw createError('QRY_JOB_STATE_CONFLICT', `Data job ${id} has already started (alignment job ${row.alignmentJobId}); clone it to run it again`)
@@ -341,7 +352,7 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
       return detail(user, id)
     },
 
-    async cancel(user: AuthUser, id: string): Promise<DataJobView> {
+    async cancel(user: AuthUser, id: string): Promise<DetailView> {
       const row = await requireRow(user, id)
       if (!row.alignmentJobId) throw createError('QRY_JOB_STATE_CONFLICT', `Data job ${id} has not started; there is nothing to cancel`)
       const before = await deps.alignmentJobs.getById(row.alignmentJobId)
@@ -352,24 +363,11 @@ export function createDataJobsService(deps: DataJobsServiceDeps) {
       return detail(user, id)
     },
 
-    async clone(user: AuthUser, id: string, name: string | null): Promise<DataJobView> {
+    async clone(user: AuthUser, id: string, name: string | null): Promise<DetailView> {
       const origin = await requireRow(user, id)
       const links = await store.files([origin.id])
-      const now = new Date()
       const copy = await store.insert(
-        {
-          userId: user.id,
-          name: name ?? `${origin.name} (copy)`.slice(0, 255),
-          description: origin.description,
-          jobType: origin.jobType,
-          systemPrompt: origin.systemPrompt,
-          systemPromptUpdatedAt: origin.systemPrompt ? now : null,
-          instructions: origin.instructions,
-          instructionsUpdatedAt: origin.instructions ? now : null,
-          vectorDatabaseId: origin.vectorDatabaseId,
-          params: origin.params,
-          originDataJobId: origin.id,
-        },
+        { ...newJobFields(user, { ...origin, name: name ?? `${origin.name} (copy)`.slice(0, 255) }), originDataJobId: origin.id },
         { eventType: 'job_created', message: `Cloned from data job ${origin.id}`, metadata: { job_type: origin.jobType, origin_data_job_id: origin.id } },
       )
       // The copy shares the origin's conversions: nothing is ingested twice.

@@ -1,8 +1,7 @@
 import { presentJob, type PresentOptions } from '../alignment/present-job.js'
-import type { IngestionJobRow, IngestionRecordRow } from '../ingestion/ingestion-store.js'
 import { presentRecord } from '../ingestion/present-ingestion.js'
 import type { DataJobEventRow, SystemPromptRow } from './data-job-store.js'
-import type { DataJobView } from './data-jobs-service.js'
+import type { DataJobView, DetailView } from './data-jobs-service.js'
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null)
 
@@ -31,28 +30,26 @@ export function presentDataJob(view: DataJobView) {
   }
 }
 
-/** What the detail view adds to a {@link DataJobView}. */
+/** What rendering a detail view needs besides the view. */
 export interface DetailExtras {
-  ingestionJobs: readonly IngestionJobRow[]
-  records: readonly IngestionRecordRow[]
   timeline: readonly DataJobEventRow[]
   present: PresentOptions
 }
 
 /** `DataJobDetailResponse`: files, ingestion jobs, the embedded alignment job and the timeline. */
-export function presentDataJobDetail(view: DataJobView, extras: DetailExtras) {
+export function presentDataJobDetail(view: DetailView, extras: DetailExtras) {
   return {
     ...presentDataJob(view),
     review_reasons: view.derived.review,
     options: view.row.params,
     additional_alignment_file_ids: view.attachments.filter((a) => !a.link.recordId).map((a) => a.link.fileId),
-    ingestion_jobs: extras.ingestionJobs.map((job) => ({
+    ingestion_jobs: view.ingestionJobs.map((job) => ({
       id: job.id,
       status: job.status,
       created_at: job.createdAt.toISOString(),
       updated_at: job.updatedAt.toISOString(),
       file_ids: job.fileIds,
-      records: extras.records.filter((r) => r.jobId === job.id).map((r) => presentRecord(r, null)),
+      records: view.records.filter((r) => r.jobId === job.id).map((r) => presentRecord(r, null)),
     })),
     alignment_job: view.alignment && !view.alignment.deleted ? presentJob(view.alignment, extras.present) : null,
     files: view.attachments.map(({ link, file, record }) => ({

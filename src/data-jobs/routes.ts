@@ -4,7 +4,7 @@ import { JobOptionsSchema, pickJobOptions } from '../alignment/job-options.js'
 import { wantsStringProgress } from '../alignment/present-job.js'
 import { INGESTION_METHODS } from '../ingestion/index.js'
 import { SORTABLE_FIELDS } from './data-job-store.js'
-import type { DataJobsService, DataJobView } from './data-jobs-service.js'
+import type { DataJobsService, DetailView } from './data-jobs-service.js'
 import { DATA_JOB_TYPES, type DataJobType } from './derive-status.js'
 import { presentDataJob, presentSystemPrompt } from './present-data-job.js'
 import type { SystemPromptsService } from './system-prompts-service.js'
@@ -80,7 +80,7 @@ function present<T extends object, K extends keyof T>(body: T, key: K): T[K] | u
 export function dataJobsRoutes(service: DataJobsService): FastifyPluginAsyncTypebox {
   return async (app) => {
     const tags = ['Data jobs']
-    const detail = (request: FastifyRequest, view: DataJobView) => service.render(view, { progressAsString: wantsStringProgress(request.headers['user-agent']) })
+    const detail = (request: FastifyRequest, view: DetailView) => service.render(view, { progressAsString: wantsStringProgress(request.headers['user-agent']) })
 
     app.post('/data-jobs', { config: { idempotent: true }, schema: { tags, summary: 'Create a data job', body: CreateRequest } }, async (request, reply) => {
       const body = request.body
