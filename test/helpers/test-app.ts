@@ -57,6 +57,17 @@ export function multipart(parts: Array<{ name: string; value: string } | { name:
   return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
 }
 
+/** Uploads one file (purpose `alignment`) through the API and returns its id; throws unless 200. */
+export async function uploadFile(app: App, filename: string, content: string | Buffer, key = ALICE_KEY): Promise<string> {
+  const body = multipart([
+    { name: 'purpose', value: 'alignment' },
+    { name: 'files', filename, content },
+  ])
+  const res = await app.server!.inject({ method: 'PUT', url: '/v1/flow/files', headers: { authorization: key, ...body.headers }, payload: body.payload })
+  if (res.statusCode !== 200) throw new Error(`upload of ${filename} answered ${res.statusCode}: ${res.body}`)
+  return (res.json() as { id: string }).id
+}
+
 const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'stopped'])
 
 /**

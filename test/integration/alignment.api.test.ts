@@ -5,7 +5,7 @@ import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import seedSchema from '../fixtures/seed-alignment-response.schema.json' with { type: 'json' }
 import { generatedCorpus, HANDBOOK } from '../helpers/corpus.js'
-import { ALICE_KEY, BOB_KEY, multipart, startTestApp, waitForJob, type TestApp } from '../helpers/test-app.js'
+import { ALICE_KEY, BOB_KEY, startTestApp, uploadFile, waitForJob, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
 const ajv = new Ajv({ strict: false })
@@ -20,15 +20,7 @@ afterAll(() => t.close())
 const inject = (options: InjectOptions) => t.app.server!.inject(options)
 const auth = (key = ALICE_KEY) => ({ authorization: key })
 
-async function upload(filename: string, content: string, key = ALICE_KEY): Promise<string> {
-  const body = multipart([
-    { name: 'purpose', value: 'alignment' },
-    { name: 'files', filename, content },
-  ])
-  const res = await inject({ method: 'PUT', url: '/v1/flow/files', headers: { ...auth(key), ...body.headers }, payload: body.payload })
-  expect(res.statusCode).toBe(200)
-  return res.json().id
-}
+const upload = (filename: string, content: string, key = ALICE_KEY) => uploadFile(t.app, filename, content, key)
 
 async function generate(payload: unknown, key = ALICE_KEY) {
   return inject({ method: 'POST', url: '/v1/flow/alignment/generate', headers: auth(key), payload: payload as object })

@@ -3,22 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HANDBOOK } from '../helpers/corpus.js'
 import { policyDocx } from '../helpers/documents.js'
 import { createTestDatabase, TEST_DATABASE_URL } from '../helpers/postgres.js'
-import { ALICE_KEY, BOB_KEY, multipart, startTestApp, waitForJob, type TestApp } from '../helpers/test-app.js'
+import { ALICE_KEY, BOB_KEY, multipart, startTestApp, uploadFile, waitForJob, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
 
 const inject = (options: InjectOptions) => t.app.server!.inject(options)
 const auth = (key = ALICE_KEY) => ({ authorization: key })
 
-async function upload(filename: string, content: string | Buffer, key = ALICE_KEY): Promise<string> {
-  const body = multipart([
-    { name: 'purpose', value: 'alignment' },
-    { name: 'files', filename, content },
-  ])
-  const res = await inject({ method: 'PUT', url: '/v1/flow/files', headers: { ...auth(key), ...body.headers }, payload: body.payload })
-  expect(res.statusCode, res.body).toBe(200)
-  return res.json().id
-}
+const upload = (filename: string, content: string | Buffer, key = ALICE_KEY) => uploadFile(t.app, filename, content, key)
 
 async function createJob(payload: Record<string, unknown>, key = ALICE_KEY) {
   const res = await inject({ method: 'POST', url: '/v1/flow/data-jobs', headers: auth(key), payload })

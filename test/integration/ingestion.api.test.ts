@@ -1,7 +1,7 @@
 import type { InjectOptions } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { policyDocx, policyPdf } from '../helpers/documents.js'
-import { ALICE_KEY, BOB_KEY, multipart, startTestApp, waitForJob, type TestApp } from '../helpers/test-app.js'
+import { ALICE_KEY, BOB_KEY, startTestApp, uploadFile, waitForJob, type TestApp } from '../helpers/test-app.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -12,15 +12,7 @@ afterAll(() => t.close())
 const inject = (options: InjectOptions) => t.app.server!.inject(options)
 const auth = (key = ALICE_KEY) => ({ authorization: key })
 
-async function upload(filename: string, content: string | Buffer, key = ALICE_KEY): Promise<string> {
-  const body = multipart([
-    { name: 'purpose', value: 'alignment' },
-    { name: 'files', filename, content },
-  ])
-  const res = await inject({ method: 'PUT', url: '/v1/flow/files', headers: { ...auth(key), ...body.headers }, payload: body.payload })
-  expect(res.statusCode, res.body).toBe(200)
-  return res.json().id
-}
+const upload = (filename: string, content: string | Buffer, key = ALICE_KEY) => uploadFile(t.app, filename, content, key)
 
 /** Resolves when the ingestion worker finishes `jobId` (or at once if it already has). */
 function ingestionDone(jobId: string): Promise<void> {

@@ -6,7 +6,7 @@ import { watchJob } from '../../src/cli/watch-job.js'
 import { generatedCorpus, HANDBOOK } from '../helpers/corpus.js'
 import { dataOf, openStream, streamsClosed } from '../helpers/event-stream-client.js'
 import { startLlmTestServer, type LlmTestServer } from '../helpers/llm-test-server.js'
-import { ALICE_KEY, BOB_KEY, multipart, startTestApp, waitForJob, type TestApp } from '../helpers/test-app.js'
+import { ALICE_KEY, BOB_KEY, startTestApp, uploadFile, waitForJob, type TestApp } from '../helpers/test-app.js'
 
 interface ListedEvent {
   seq: number
@@ -38,13 +38,7 @@ const inject = (options: InjectOptions) => t.app.server!.inject(options)
 const auth = (key = ALICE_KEY) => ({ authorization: key })
 const streamUrl = (jobId: string, query = '') => `${base}/v1/flow/alignment/${jobId}/events/stream${query}`
 
-async function upload(content: string): Promise<string> {
-  const body = multipart([
-    { name: 'purpose', value: 'alignment' },
-    { name: 'files', filename: 'manual.md', content },
-  ])
-  return (await inject({ method: 'PUT', url: '/v1/flow/files', headers: { ...auth(), ...body.headers }, payload: body.payload })).json().id
-}
+const upload = (content: string) => uploadFile(t.app, 'manual.md', content)
 
 async function createJob(content: string): Promise<string> {
   const res = await inject({ method: 'POST', url: '/v1/flow/alignment/generate', headers: auth(), payload: { instructions: 'Answer operations questions.', files: [await upload(content)], pairs_per_chunk: 2 } })
