@@ -79,7 +79,10 @@ describe.each(adapters)('distributed units on $name', (adapter) => {
       log: silent,
       workerId,
       concurrency: 3,
-      leaseMs: 600,
+      // Live workers renew at a third of this; a loaded machine can stall the event loop for
+      // longer than a short lease, and an expired claim is run again. Only the dying worker below
+      // needs a short lease.
+      leaseMs: 5000,
       liveCheckMs: 50,
       liveJobs: async (ids) => new Set(ids.filter((id) => live.has(id))),
       prepare: async (batch: UnitBatch) => ({
